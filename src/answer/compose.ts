@@ -1,0 +1,378 @@
+import type { KnowledgeBase } from '../knowledge/build.js';
+import { buildKnowledgeBase } from '../knowledge/build.js';
+import type { Article, Force, Passage, Topic } from '../knowledge/schema.js';
+import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
+import { buildPassageIndex } from '../search/index.js';
+import { type ParsedQuery, parseQuery } from './intent.js';
+import { buildStatuses, type ForceStatus } from './status.js';
+import type { Answer, Citation, ForceStatusRow, Intent, Source, StatusInfo } from './types.js';
+
+/** Everything needed to answer: built once per knowledge version, then read-only. */
+export interface Engine {
+  kb: KnowledgeBase;
+  index: PassageIndex;
+  statuses: Map<string, ForceStatus>;
+  /** Answers a question or command. `context.force` carries a conversation's force to a follow-up. */
+  answer(query: string, context?: { force?: string | null }): Answer;
+}
+
+/** Below this share of a question's (rarity-weighted) ideas, a passage does not answer it. */
+const MIN_COVERAGE = 0.6;
+const MAX_ASK_CITATIONS = 3;
+const MAX_LIST_CITATIONS = 8;
+const MAX_QUERY_CHARS = 500;
+
+const SUGGESTIONS = [
+  '/status <force> — is a force in special measures (Engage)?',
+  '/findings <force> — what inspectors found',
+  '/responses <force> — what the force said',
+  '/forces — every force the knowledge base has evidence on',
+  '/sources — the articles behind the answers',
+];
+
+/**
+ * Builds the answer engine from loaded articles and the gazetteer: annotate, index, status timelines.
+ *
+ * @example createEngine(loaded.articles, loaded.forces).answer('/status west-midlands').status?.stage // 'engage'
+ */
+export function createEngine(articles: readonly Article[], forces: readonly Force[]): Engine {
+  const kb = buildKnowledgeBase(articles, forces);
+  const index = buildPassageIndex(kb);
+  const statuses = buildStatuses(kb);
+  const forcesWithEvidence = new Set(kb.passages.flatMap((p) => p.forces));
+  const engine: Engine = {
+    kb,
+    index,
+    statuses,
+    answer: (query, context) => answerQuery(engine, forcesWithEvidence, query, context?.force ?? null),
+  };
+  return engine;
+}
+
+function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextForce: string | null): Answer {
+  const query = raw.slice(0, MAX_QUERY_CHARS);
+  const parsed = parseQuery(stripControl(query), engine.kb.gazetteer, contextForce);
+  const b = new AnswerBuilder(engine, raw, parsed);
+  const { intent, force } = parsed;
+
+  if (intent === 'sources') return sourcesAnswer(b);
+  if (intent === 'forces') return forcesAnswer(b, parsed);
+  if (parsed.unknownForce !== null)
+    return b.abstain(
+      parsed.unknownForce
+        ? `I don't know a police force called “${parsed.unknownForce}”. Try /forces for the forces I have evidence on.`
+        : `Which force? For example: /${intent} west-midlands`,
+    );
+  if (intent === 'status' && force) return statusAnswer(b, force.slug);
+  if (force && !covered.has(force.slug))
+    return b.abstain(`The knowledge base has nothing about ${b.forceName ?? force.slug} yet.`);
+  const concepts = contentConcepts(engine, parsed);
+  if ((intent === 'findings' || intent === 'responses') && force) {
+    if (parsed.command || concepts.length === 0) return topicListAnswer(b, force.slug, intent);
+    return askAnswer(b, concepts, force.slug, intent === 'findings' ? 'finding' : 'response');
+  }
+  if (concepts.length === 0) {
+    if (force) return statusAnswer(b, force.slug);
+    return b.abstain('I could not find a question about police inspections in that.');
+  }
+  return askAnswer(b, concepts, force?.slug ?? null, topicHint(parsed.text));
+}
+
+function stripControl(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, ' ');
+}
+
+/** The question's ideas minus the force's own name ("Wiltshire Police's ambition" → ambition). */
+function contentConcepts(engine: Engine, parsed: ParsedQuery): Concept[] {
+  const { gazetteer } = engine.kb;
+  let text = parsed.text;
+  for (const m of gazetteer.mentions(text).reverse()) text = `${text.slice(0, m.start)} ${text.slice(m.end)}`;
+  const force = parsed.force ? gazetteer.bySlug(parsed.force.slug) : undefined;
+  const forceWords = new Set<string>(['police', 'force', 'forc', 'constabulary', 'constabulari', 'polic']);
+  if (force)
+    for (const phrase of [force.name, force.slug.replace(/-/g, ' '), ...force.aliases])
+      for (const t of engine.index.analyzer.terms(phrase)) forceWords.add(t);
+  const concepts = engine.index.concepts(text);
+  return concepts.filter(
+    (c) => !(c.alternatives[0]?.length === 1 && isForceWord(c.alternatives[0][0] ?? '', forceWords, parsed)),
+  );
+}
+
+function isForceWord(term: string, forceWords: Set<string>, parsed: ParsedQuery): boolean {
+  if (forceWords.has(term)) return true;
+  // Typed variants of the force's name ("midlnads") that made the gazetteer match it.
+  if (parsed.force?.via === 'fuzzy' && term.length >= 5)
+    for (const w of forceWords)
+      if (w.length >= 5 && editDistanceAtMost(term, w, term.length >= 8 ? 2 : 1)) return true;
+  return false;
+}
+
+function editDistanceAtMost(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prev2: number[] = [];
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, (prev2[j - 2] ?? 0) + 1);
+      cur.push(v);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return (prev[b.length] ?? max + 1) <= max;
+}
+
+function topicHint(text: string): Topic | null {
+  if (
+    /\b(?:what did|how did)\b[^?]*\b(?:say|respond|react)\b/i.test(text) &&
+    !/\b(?:hmic|inspector|watchdog|report|letter)/i.test(text)
+  )
+    return 'response';
+  if (/\b(?:find|found|findings|report|inspectors?|concerns?|failings?)\b/i.test(text)) return 'finding';
+  if (/\b(?:special measures|engage|monitoring)\b/i.test(text)) return 'status';
+  return null;
+}
+
+function askAnswer(b: AnswerBuilder, concepts: Concept[], force: string | null, topic: Topic | null): Answer {
+  const hits = b.engine.index.search(concepts, { force, topic, limit: 20 });
+  const best = hits[0];
+  if (!best || best.coverage < MIN_COVERAGE) {
+    const about = force ? ` about ${b.forceName}` : '';
+    return b.abstain(`The knowledge base does not answer that${about}.`);
+  }
+  const chosen: SearchHit[] = [best];
+  const floor = Math.max(MIN_COVERAGE, best.coverage * 0.75);
+  for (const h of hits.slice(1)) {
+    if (chosen.length >= MAX_ASK_CITATIONS) break;
+    if (h.coverage < floor || h.score < best.score * 0.6) continue;
+    if (chosen.some((c) => c.passage.text === h.passage.text)) continue;
+    chosen.push(h);
+  }
+  for (const h of chosen) b.cite(h.passage);
+  // "Who is Craig Guildford?" names no force, but an answer all about one force is about that force.
+  const about = new Set(chosen.map((h) => h.passage.forces[0]));
+  if (!force && about.size === 1) b.setForce([...about][0] ?? null);
+  return b.done(force ? `What the sources say about ${b.forceName}:` : 'What the sources say:');
+}
+
+function topicListAnswer(b: AnswerBuilder, force: string, intent: 'findings' | 'responses'): Answer {
+  const topic: Topic = intent === 'findings' ? 'finding' : 'response';
+  const passages = b.engine.kb.passages.filter(
+    (p) =>
+      p.forces.includes(force) &&
+      (p.topic === topic ||
+        (intent === 'findings' && p.topic === 'status' && p.speakerRole === 'inspectorate')),
+  );
+  const date = (p: Passage) => b.engine.kb.articles.get(p.articleId)?.published ?? '';
+  passages.sort(
+    (x, y) =>
+      date(y).localeCompare(date(x)) ||
+      x.articleId.localeCompare(y.articleId) ||
+      // Sentences about this force first, then the ones that merely mention it.
+      Number(y.forces[0] === force) - Number(x.forces[0] === force) ||
+      x.position - y.position,
+  );
+  if (passages.length === 0)
+    return b.abstain(
+      intent === 'findings'
+        ? `The knowledge base has no inspection findings about ${b.forceName}.`
+        : `The knowledge base has no response from ${b.forceName}.`,
+    );
+  for (const p of passages.slice(0, MAX_LIST_CITATIONS)) b.cite(p);
+  const more = passages.length > MAX_LIST_CITATIONS ? ` (${MAX_LIST_CITATIONS} of ${passages.length})` : '';
+  return b.done(
+    intent === 'findings'
+      ? `What inspectors found about ${b.forceName}${more}:`
+      : `What ${b.forceName} said in response${more}:`,
+  );
+}
+
+function statusAnswer(b: AnswerBuilder, force: string): Answer {
+  const st = b.engine.statuses.get(force);
+  const name = b.forceName ?? force;
+  if (!st)
+    return b.status(
+      { stage: 'unknown', since: null, asOf: null, note: null, evidence: [], history: [] },
+      `The knowledge base has no evidence about ${name}'s monitoring stage, so its status is unknown — that does not mean it is out of special measures.`,
+    );
+  b.intent = 'status';
+  const [current, ...older] = st.events;
+  const evidence = (current?.passages ?? []).slice(0, 3).map((p) => b.cite(p));
+  const history = older.map((e) => ({
+    stage: e.stage,
+    date: e.date,
+    articleId: e.articleId,
+    citations: e.passages.slice(0, 2).map((p) => b.cite(p)),
+  }));
+  let note: string | null = null;
+  if (st.omittedBy) {
+    const src = b.engine.kb.articles.get(st.omittedBy.articleId);
+    const n = b.cite(st.omittedBy.passage);
+    note = `A newer article (${src?.publisher ?? 'unknown'}, ${st.omittedBy.date}) lists forces in Engage without ${name} [${n}]; it may have left Engage since ${st.asOf}.`;
+  }
+  const stageText =
+    st.stage === 'engage'
+      ? 'is in Engage (“special measures”)'
+      : 'is in Scan (routine monitoring), having left Engage';
+  const since = st.since && st.since !== st.asOf ? `, reported since ${st.since}` : '';
+  return b.status(
+    { stage: st.stage, since: st.since, asOf: st.asOf, note, evidence, history },
+    `${name} ${stageText}, as reported on ${st.asOf}${since}.`,
+  );
+}
+
+function forcesAnswer(b: AnswerBuilder, parsed: ParsedQuery): Answer {
+  const { engine } = b;
+  const rows: ForceStatusRow[] = [];
+  for (const st of engine.statuses.values()) {
+    const name = engine.kb.gazetteer.bySlug(st.force)?.name ?? st.force;
+    rows.push({
+      force: st.force,
+      name,
+      stage: st.stage,
+      since: st.since,
+      asOf: st.asOf,
+      note: st.omittedBy ? `a newer article (${st.omittedBy.date}) lists Engage forces without it` : null,
+    });
+  }
+  const order = { engage: 0, scan: 1, unknown: 2 } as const;
+  rows.sort((x, y) => order[x.stage] - order[y.stage] || x.name.localeCompare(y.name));
+  b.statuses = rows;
+  if (rows.length === 0) return b.abstain('The knowledge base has no status evidence on any force yet.');
+  // Sentences that answer the wording of the question ("how many…") first, then each force's evidence.
+  if (!parsed.command && parsed.text) {
+    const concepts = engine.index.concepts(parsed.text);
+    for (const h of engine.index.search(concepts, { topic: 'status', limit: 5 }).slice(0, 2))
+      if (h.coverage >= MIN_COVERAGE) b.cite(h.passage);
+  }
+  for (const row of rows) {
+    const p = engine.statuses.get(row.force)?.events[0]?.passages[0];
+    if (p) b.cite(p);
+  }
+  const engage = rows.filter((r) => r.stage === 'engage').length;
+  const scan = rows.filter((r) => r.stage === 'scan').length;
+  return b.done(
+    `By the newest evidence on each force, ${engage} ${engage === 1 ? 'force is' : 'forces are'} in Engage (“special measures”)${scan ? ` and ${scan} ${scan === 1 ? 'has' : 'have'} left it` : ''}. Dates are those of the articles.`,
+  );
+}
+
+function sourcesAnswer(b: AnswerBuilder): Answer {
+  const { kb } = b.engine;
+  const metas = [...kb.articles.values()].sort(
+    (x, y) => y.published.localeCompare(x.published) || x.id.localeCompare(y.id),
+  );
+  b.sources = metas.map((m) => {
+    const passages = kb.byArticle.get(m.id) ?? [];
+    return {
+      articleId: m.id,
+      title: m.title,
+      publisher: m.publisher,
+      published: m.published,
+      url: m.url ?? null,
+      passages: passages.length,
+      forces: [...new Set(passages.flatMap((p) => p.named))],
+    };
+  });
+  if (metas.length === 0) return b.abstain('The knowledge base has no articles yet.');
+  return b.done(`${metas.length} ${metas.length === 1 ? 'article' : 'articles'}, newest first:`);
+}
+
+/** Collects citations and sources as an answer is put together, numbering them in the order shown. */
+class AnswerBuilder {
+  intent: Intent;
+  force: string | null;
+  forceName: string | null;
+  citations: Citation[] = [];
+  sources: Source[] = [];
+  statuses: ForceStatusRow[] | null = null;
+  private readonly byPassage = new Map<string, number>();
+
+  constructor(
+    readonly engine: Engine,
+    readonly query: string,
+    readonly parsed: ParsedQuery,
+  ) {
+    this.intent = parsed.intent;
+    this.force = parsed.force?.slug ?? null;
+    this.forceName = parsed.force ? (engine.kb.gazetteer.bySlug(parsed.force.slug)?.name ?? null) : null;
+  }
+
+  /** The force the answer turned out to be about, when the question did not name one. */
+  setForce(slug: string | null): void {
+    this.force = slug;
+    this.forceName = slug ? (this.engine.kb.gazetteer.bySlug(slug)?.name ?? null) : null;
+  }
+
+  /** Adds a passage (once) and returns its citation number. */
+  cite(p: Passage): number {
+    const seen = this.byPassage.get(p.id);
+    if (seen) return seen;
+    const meta = this.engine.kb.articles.get(p.articleId);
+    let source = this.sources.findIndex((s) => s.articleId === p.articleId);
+    if (source < 0 && meta) {
+      source = this.sources.length;
+      this.sources.push({
+        articleId: meta.id,
+        title: meta.title,
+        publisher: meta.publisher,
+        published: meta.published,
+        url: meta.url ?? null,
+      });
+    }
+    const n = this.citations.length + 1;
+    this.citations.push({
+      n,
+      text: p.text,
+      articleId: p.articleId,
+      title: meta?.title ?? p.articleId,
+      publisher: meta?.publisher ?? '',
+      published: meta?.published ?? '',
+      url: meta?.url ?? null,
+      passageId: p.id,
+      speaker: p.speaker,
+      speakerRole: p.speakerRole,
+      topic: p.topic,
+      source,
+    });
+    this.byPassage.set(p.id, n);
+    return n;
+  }
+
+  private answer(
+    answered: boolean,
+    headline: string,
+    status: StatusInfo | null,
+    suggestions: string[] = [],
+  ): Answer {
+    return {
+      query: this.query,
+      intent: this.intent,
+      force: this.force,
+      forceName: this.forceName,
+      answered,
+      headline,
+      status,
+      statuses: this.statuses,
+      citations: answered ? this.citations : [],
+      sources: answered ? this.sources : [],
+      suggestions,
+    };
+  }
+
+  done(headline: string): Answer {
+    return this.answer(true, headline, null);
+  }
+
+  status(info: StatusInfo, headline: string): Answer {
+    return this.answer(info.stage !== 'unknown', headline, info, info.stage === 'unknown' ? SUGGESTIONS : []);
+  }
+
+  abstain(headline: string): Answer {
+    return this.answer(false, headline, null, SUGGESTIONS);
+  }
+}

@@ -1,0 +1,76 @@
+import type { ForceMatch, Gazetteer } from '../knowledge/gazetteer.js';
+import type { Intent } from './types.js';
+
+/** A question after reading: what is asked, about which force, and the words left to search for. */
+export interface ParsedQuery {
+  intent: Intent;
+  force: ForceMatch | null;
+  /** A force argument the user gave that matches no known force ("/status atlantis"). */
+  unknownForce: string | null;
+  /** The question with command words removed, for searching. */
+  text: string;
+  /** True when the user typed a command (`/status …` or `status …`), not a sentence. */
+  command: boolean;
+}
+
+const COMMANDS = ['status', 'findings', 'responses', 'ask', 'forces', 'sources'] as const;
+const COMMAND_RE = new RegExp(`^\\s*/?(${COMMANDS.join('|')})\\b(?::)?\\s*(.*)$`, 'is');
+
+const STAGE_WORDS =
+  /\b(?:special measures|engage|enhanced (?:level of )?monitoring|monitoring|scan|status|stage|routine monitoring)\b/i;
+const LIST_FORCES =
+  /\b(?:which|what|list|how many|all|every|name)\b[^?]{0,40}\bforces\b|\bforces\b[^?]{0,30}\b(?:are|in|under)\b[^?]{0,30}\b(?:special measures|engage|enhanced monitoring|monitoring)\b/i;
+const SOURCES = /\b(?:sources|which articles|what articles|your articles|what do you know|knowledge base)\b/i;
+const WHY_HOW = /^\s*(?:why|how come|what (?:led|caused|were the reasons))\b/i;
+const SAY_WORDS =
+  /\b(?:say|said|says|respond(?:ed|s)?|response|react(?:ed|ion)?|reply|replied|comment(?:ed)?|think)\b/i;
+const INSPECTORATE_SUBJECT = /\b(?:hmic(?:frs)?|inspector(?:ate|s)?|watchdog|report|letter|inspection)\b/i;
+const FIND_WORDS = /\b(?:find|found|findings|failings|failures|concerns|criticis\w*|wrong|problems)\b/i;
+
+/**
+ * Reads a question or a command. Commands (`/status west-midlands`, also without the slash) take a force
+ * argument; free text is classified by its wording: a status question ("is the met still in special
+ * measures?") becomes `status`, "what did X say" becomes `responses`, "which forces…" becomes `forces`.
+ * `contextForce` is the force of the previous answer in a conversation ("what did they say?").
+ *
+ * @example parseQuery('is wmp in engage?', g).intent // 'status'
+ */
+export function parseQuery(
+  query: string,
+  gazetteer: Gazetteer,
+  contextForce: string | null = null,
+): ParsedQuery {
+  const q = query.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  const cmd = COMMAND_RE.exec(q);
+  if (cmd && (q.startsWith('/') || isBareCommand(cmd[1] ?? '', cmd[2] ?? ''))) {
+    const intent = (cmd[1] ?? '').toLowerCase() as Intent;
+    const arg = (cmd[2] ?? '').trim();
+    if (intent === 'ask') return parseQuery(arg, gazetteer, contextForce);
+    if (intent === 'forces' || intent === 'sources')
+      return { intent, force: null, unknownForce: null, text: arg, command: true };
+    if (!arg) {
+      const force = contextForce ? { slug: contextForce, score: 1, via: 'slug' as const } : null;
+      return { intent, force, unknownForce: force ? null : '', text: '', command: true };
+    }
+    const force = gazetteer.resolve(arg);
+    return { intent, force, unknownForce: force ? null : arg, text: '', command: true };
+  }
+
+  const found = gazetteer.findInQuestion(q)[0] ?? null;
+  const force = found ?? (contextForce ? { slug: contextForce, score: 0.5, via: 'slug' as const } : null);
+  const base = { force, unknownForce: null, text: q, command: false };
+  if (!found && LIST_FORCES.test(q) && STAGE_WORDS.test(q)) return { ...base, intent: 'forces', force: null };
+  if (!found && SOURCES.test(q)) return { ...base, intent: 'sources', force: null };
+  if (force && STAGE_WORDS.test(q) && !WHY_HOW.test(q) && !SAY_WORDS.test(q) && !FIND_WORDS.test(q))
+    return { ...base, intent: 'status' };
+  if (force && SAY_WORDS.test(q) && !INSPECTORATE_SUBJECT.test(q)) return { ...base, intent: 'responses' };
+  if (force && FIND_WORDS.test(q) && !SAY_WORDS.test(q)) return { ...base, intent: 'findings' };
+  return { ...base, intent: 'ask' };
+}
+
+/** "status gloucestershire" is a command; "status of the met?" reads as one too; "sources say…" is not. */
+function isBareCommand(word: string, rest: string): boolean {
+  const w = word.toLowerCase();
+  if (w === 'forces' || w === 'sources') return rest.trim() === '';
+  return rest.trim().split(/\s+/).length <= 4 && !/[?]$/.test(rest.trim());
+}

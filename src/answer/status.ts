@@ -1,0 +1,101 @@
+import type { KnowledgeBase } from '../knowledge/build.js';
+import type { Passage } from '../knowledge/schema.js';
+import { ENGAGE_TERMS, EXIT_TERMS, SPECULATIVE_TERMS } from '../knowledge/vocabulary.js';
+import type { Stage } from './types.js';
+
+/** Status evidence from one article about one force. */
+export interface ArticleEvidence {
+  articleId: string;
+  date: string;
+  stage: Exclude<Stage, 'unknown'>;
+  /** Supporting passages, strongest first. */
+  passages: Passage[];
+}
+
+/** What the knowledge base says about one force's stage, before any rendering. */
+export interface ForceStatus {
+  force: string;
+  stage: Stage;
+  since: string | null;
+  asOf: string | null;
+  /** Newest evidence first. */
+  events: ArticleEvidence[];
+  /** A newer article listing the Engage forces without this one (only when the stage is engage). */
+  omittedBy: { articleId: string; date: string; passage: Passage } | null;
+}
+
+/** Which stage a sentence reports, if any: exits first, since they mention "special measures" too. */
+export function stageOf(text: string): Exclude<Stage, 'unknown'> | null {
+  if (EXIT_TERMS.test(text)) return 'scan';
+  if (ENGAGE_TERMS.test(text) && !SPECULATIVE_TERMS.test(text)) return 'engage';
+  return null;
+}
+
+/**
+ * Builds every force's status timeline from the annotated passages. The newest article wins; within an
+ * article an exit outweighs mentions of the old stage ("taken out of special measures it entered in
+ * 2022"). A list of the Engage forces (a sentence naming three or more of them) in a newer article that
+ * leaves a force out becomes a note on that force rather than silently keeping or dropping its stage.
+ */
+export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
+  const byForce = new Map<string, Map<string, { engage: Passage[]; scan: Passage[] }>>();
+  const rosters = new Map<string, { forces: Set<string>; passage: Passage }>();
+  for (const p of kb.passages) {
+    const stage = stageOf(p.text);
+    if (!stage) continue;
+    for (const force of p.forces) {
+      const perArticle = byForce.get(force) ?? new Map();
+      byForce.set(force, perArticle);
+      const ev = perArticle.get(p.articleId) ?? { engage: [], scan: [] };
+      perArticle.set(p.articleId, ev);
+      ev[stage].push(p);
+    }
+    if (stage === 'engage' && p.named.length >= 3) {
+      const roster = rosters.get(p.articleId);
+      if (roster) for (const f of p.forces) roster.forces.add(f);
+      else rosters.set(p.articleId, { forces: new Set(p.forces), passage: p });
+    }
+  }
+  // Forces in a roster article's other Engage sentences belong to its roster too.
+  for (const [articleId, roster] of rosters)
+    for (const p of kb.byArticle.get(articleId) ?? [])
+      if (stageOf(p.text) === 'engage') for (const f of p.forces) roster.forces.add(f);
+
+  const dateOf = (articleId: string) => kb.articles.get(articleId)?.published ?? '0000-00-00';
+  const out = new Map<string, ForceStatus>();
+  for (const [force, perArticle] of byForce) {
+    const events: ArticleEvidence[] = [...perArticle].map(([articleId, ev]) => {
+      const stage = ev.scan.length > 0 ? 'scan' : 'engage';
+      return { articleId, date: dateOf(articleId), stage, passages: rankEvidence(ev[stage], force) };
+    });
+    events.sort((a, b) => b.date.localeCompare(a.date) || a.articleId.localeCompare(b.articleId));
+    const newest = events[0];
+    if (!newest) continue;
+    let since = newest.date;
+    for (const e of events) {
+      if (e.stage !== newest.stage) break;
+      since = e.date;
+    }
+    let omittedBy: ForceStatus['omittedBy'] = null;
+    if (newest.stage === 'engage') {
+      for (const [articleId, roster] of rosters) {
+        const date = dateOf(articleId);
+        if (date > newest.date && !roster.forces.has(force) && (!omittedBy || date > omittedBy.date))
+          omittedBy = { articleId, date, passage: roster.passage };
+      }
+    }
+    out.set(force, { force, stage: newest.stage, since, asOf: newest.date, events, omittedBy });
+  }
+  return out;
+}
+
+/** Strongest evidence first: the force named outright, a plain statement over a quote, earlier in the story. */
+function rankEvidence(passages: Passage[], force: string): Passage[] {
+  const weight = (p: Passage) =>
+    (p.named.includes(force) ? 4 : 0) +
+    (p.forces[0] === force ? 2 : 0) +
+    (p.topic === 'status' ? 2 : 0) +
+    (p.speakerRole === 'force' ? -1 : 0) +
+    (p.named.length >= 3 ? -1 : 0);
+  return [...passages].sort((a, b) => weight(b) - weight(a) || a.position - b.position);
+}

@@ -1,0 +1,297 @@
+import type { Gazetteer } from './gazetteer.js';
+import type { Passage, SpeakerRole, Topic } from './schema.js';
+import {
+  ENGAGE_TERMS,
+  FINDING_WORDS,
+  FORCE_WORDS,
+  INSPECTORATE_WORDS,
+  OTHER_WORDS,
+  SPEECH_VERBS,
+  TITLE_WORDS,
+} from './vocabulary.js';
+
+/** A sentence before annotation: where it sits and what it says. */
+export interface RawSentence {
+  paragraph: number;
+  sentence: number;
+  text: string;
+}
+
+interface Speaker {
+  name: string;
+  role: SpeakerRole;
+  force: string | null;
+  /** A person (he/she may refer back to them) rather than an organisation (it/the force). */
+  person: boolean;
+}
+
+interface Person extends Speaker {
+  surname: string;
+  /** Lower-case rank or role phrase seen with the name, e.g. "chief constable". */
+  title: string;
+}
+
+const OPEN_QUOTES = /^[“"‘]/;
+const OPEN_Q = /[“"]/g;
+const CLOSE_Q = /[”"]/g;
+/** Subject-first attribution: `<who> (also) said: …`, `<who> said the …`. */
+const LEAD_SPEAKER = new RegExp(
+  String.raw`^(?<who>[^“"‘”]{2,160}?)\s+(?:has\s+|have\s+|had\s+)?(?:also\s+|later\s+|previously\s+)?(?:${SPEECH_VERBS})\b`,
+  'u',
+);
+/** Trailing or mid-sentence attribution: `…,” she added.` / `…, the inspectorate said.` / `…, inspectors have said, …` */
+const TAIL_SPEAKER = new RegExp(
+  String.raw`(?:,|[,.!?]?[”"’])\s*(?<who>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[^,“”"‘]{2,80}?))\s+(?:has\s+|have\s+)?(?:also\s+)?(?:${SPEECH_VERBS})(?:\s+(?:on|in|last|this)\s+\w+)?\s*(?:[.,;]|$)`,
+  'u',
+);
+/** `…, according to <who>.` */
+const ACCORDING_TO = /\baccording to (?<who>[^,.“”"]{2,80})/u;
+const PRONOUN_PERSON = /^(?:he|she|they)$/i;
+const PRONOUN_ORG = /^(?:it|the force|the service|the constabulary)$/i;
+/** Words that refer back to a force the sentence does not name. */
+const ANAPHORA =
+  /\b(?:the force(?:[’']s)?|the constabulary|the service|[a-z-]+ force|its?|they|their|he|she|the chief constable|the police chief)\b/i;
+const SUBJECT_ANAPHORA =
+  /^(?:it|its|the force|the constabulary|the service|he|she|they|the country[’']s [\w-]+ force)\b/i;
+
+/**
+ * Annotates one article's sentences in reading order: the forces each is about (named, or carried from
+ * context: "the force", "it", a continuing quote), who is speaking and for whom, and a topic. Reading
+ * order matters because news copy names a force once and then says "the force" or "Ms Rolfe".
+ *
+ * @example annotateArticle('pa-…', sentences, gazetteer)[0].forces // ['wiltshire']
+ */
+export function annotateArticle(
+  articleId: string,
+  sentences: readonly RawSentence[],
+  gazetteer: Gazetteer,
+): Passage[] {
+  const people: Person[] = [];
+  const named = sentences.map((s) => unique(gazetteer.mentions(s.text).map((m) => m.slug)));
+  let focus: string | null = named.find((n) => n.length > 0)?.[0] ?? null;
+  let lastSpeaker: Speaker | null = null;
+  let lastPerson: Speaker | null = null;
+  let quoteOpen = false;
+  let prevParagraph = -1;
+  const passages: Passage[] = [];
+
+  sentences.forEach((s, position) => {
+    const names = named[position] ?? [];
+    const newParagraph = s.paragraph !== prevParagraph;
+    prevParagraph = s.paragraph;
+    const startsQuote = OPEN_QUOTES.test(s.text);
+    // A quote carried over from the previous paragraph ("continuing quote") or sentence.
+    const continuing = quoteOpen && (startsQuote || !newParagraph);
+
+    let speaker = findSpeaker(s.text, names, focus, gazetteer, people, lastSpeaker, lastPerson);
+    if (!speaker && (continuing || (startsQuote && isWhollyQuoted(s.text)))) speaker = lastSpeaker;
+
+    const forces = attributeForces(s.text, names, speaker, focus);
+    if (names.length > 0 && !SUBJECT_ANAPHORA.test(s.text)) focus = names[0] ?? focus;
+    else if (names.length === 0 && speaker?.force && speaker.role === 'force') focus = speaker.force;
+
+    quoteOpen = quoteBalance(s.text, quoteOpen);
+    if (speaker) {
+      lastSpeaker = speaker;
+      if (speaker.person) lastPerson = speaker;
+    }
+    passages.push({
+      id: `${articleId}#${s.paragraph}.${s.sentence}`,
+      articleId,
+      paragraph: s.paragraph,
+      sentence: s.sentence,
+      position,
+      text: s.text,
+      forces,
+      named: names,
+      speaker: speaker?.name ?? null,
+      speakerRole: speaker?.role ?? null,
+      topic: topicOf(s.text, speaker),
+    });
+  });
+  return nameTitledSpeakers(passages, people);
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function isWhollyQuoted(text: string): boolean {
+  return /^[“"‘][\s\S]*[”"’][.!?]?$/.test(text.trim()) || /^[“"‘][^”"]*$/.test(text.trim());
+}
+
+/** Tracks whether a quotation is still open after this sentence (curly or straight quotes). */
+function quoteBalance(text: string, wasOpen: boolean): boolean {
+  const opens = text.match(OPEN_Q)?.length ?? 0;
+  const closes = text.match(CLOSE_Q)?.length ?? 0;
+  if (text.includes('"')) {
+    // Straight quotes toggle.
+    const straight = (text.match(/"/g) ?? []).length;
+    return straight % 2 === 1 ? !wasOpen : wasOpen;
+  }
+  if (opens > closes) return true;
+  if (closes > opens) return false;
+  return wasOpen && opens === 0 ? wasOpen : false;
+}
+
+function attributeForces(
+  text: string,
+  names: string[],
+  speaker: Speaker | null,
+  focus: string | null,
+): string[] {
+  const implied = speaker?.role === 'force' && speaker.force ? speaker.force : focus;
+  if (names.length === 0) return implied ? [implied] : [];
+  if (implied && !names.includes(implied) && ANAPHORA.test(stripNames(text))) {
+    return SUBJECT_ANAPHORA.test(text) ? [implied, ...names] : [...names, implied];
+  }
+  return names;
+}
+
+/** Removes the words "force"/"police" inside force names so "Staffordshire Police force" is not anaphora. */
+function stripNames(text: string): string {
+  return text.replace(/\bpolice forces\b/gi, '');
+}
+
+function findSpeaker(
+  text: string,
+  names: string[],
+  focus: string | null,
+  gazetteer: Gazetteer,
+  people: Person[],
+  lastSpeaker: Speaker | null,
+  lastPerson: Speaker | null,
+): Speaker | null {
+  const lead = LEAD_SPEAKER.exec(text);
+  let who = lead?.groups?.who?.trim();
+  if (who) {
+    // "Appearing before the committee on Wednesday, a senior officer said" → the part after the last comma,
+    // unless the commas enclose an appositive name ("The chief constable of X, Kier Pritchard,").
+    if (who.includes(',') && !/,\s*$/.test(who)) {
+      const parts = who.split(',');
+      const last = parts.at(-1)?.trim() ?? who;
+      if (!/^[A-Z][\p{L}’'-]+(?:\s+[A-Z][\p{L}’'-]+)+$/u.test(last) || parts.length < 2) who = last;
+    }
+    who = who.replace(/,\s*$/, '');
+    // "A letter from HMIC informing the force that …" → "A letter from HMIC".
+    const clause =
+      /\s(?:informing|telling|that|which|who|whose|published|released|issued|sent|seen|obtained)\b/.exec(who);
+    if (clause && clause.index > 0) who = who.slice(0, clause.index);
+    if (who.split(/\s+/).length > 12) who = undefined;
+  }
+  if (!who) {
+    const tail = TAIL_SPEAKER.exec(text);
+    who = tail?.groups?.who?.trim();
+    if (who && who.split(/\s+/).length > 9) who = undefined;
+  }
+  if (!who) who = ACCORDING_TO.exec(text)?.groups?.who?.trim();
+  if (!who) return null;
+  return resolveSpeaker(who, names, focus, gazetteer, people, lastSpeaker, lastPerson);
+}
+
+function resolveSpeaker(
+  who: string,
+  names: string[],
+  focus: string | null,
+  gazetteer: Gazetteer,
+  people: Person[],
+  lastSpeaker: Speaker | null,
+  lastPerson: Speaker | null,
+): Speaker | null {
+  const bare = who.replace(/^(?:but|and|so|then|however),?\s+/i, '');
+  if (PRONOUN_PERSON.test(bare)) return lastPerson ?? lastSpeaker;
+  if (PRONOUN_ORG.test(bare)) {
+    if (lastSpeaker && !lastSpeaker.person) return lastSpeaker;
+    const force = focus ? gazetteer.bySlug(focus) : undefined;
+    return force ? { name: force.name, role: 'force', force: force.slug, person: false } : null;
+  }
+  const mentioned = gazetteer.mentions(bare).map((m) => m.slug);
+  const personName = extractPersonName(bare, gazetteer);
+  if (personName) {
+    const surname = personName.split(/\s+/).at(-1) ?? personName;
+    const known = people.find((p) => p.name === personName || p.surname === surname);
+    if (known) return known;
+    if (personName.includes(' ')) {
+      const role = roleOf(bare);
+      const person: Person = {
+        name: personName,
+        surname,
+        title: titleOf(bare),
+        role,
+        force: role === 'force' || role === 'other' ? (mentioned[0] ?? focus) : null,
+        person: true,
+      };
+      people.push(person);
+      return person;
+    }
+  }
+  const role = roleOf(bare);
+  if (role === 'other' && !OTHER_WORDS.test(bare) && mentioned.length === 0 && !/^[A-Z]/.test(bare))
+    return null;
+  const force = role === 'force' ? (mentioned[0] ?? names[0] ?? focus) : null;
+  const display =
+    role === 'force' && /^(?:the )?force$/i.test(bare) && force
+      ? (gazetteer.bySlug(force)?.name ?? bare)
+      : bare;
+  return {
+    name: display,
+    role,
+    force,
+    person: personName !== null || /\b(?:chief|officer|commissioner)\b/i.test(bare),
+  };
+}
+
+function roleOf(who: string): SpeakerRole {
+  if (INSPECTORATE_WORDS.test(who)) return 'inspectorate';
+  if (OTHER_WORDS.test(who)) return 'other';
+  if (FORCE_WORDS.test(who) || /\bpolice\b/i.test(who)) return 'force';
+  return 'other';
+}
+
+function titleOf(who: string): string {
+  if (/\bpolice chief\b/i.test(who)) return 'chief constable';
+  const m =
+    /\b((?:deputy |assistant |temporary |acting )?(?:chief constable|commissioner|chief inspector|inspector of constabulary|superintendent|police and crime commissioner))\b/i.exec(
+      who,
+    );
+  return m?.[1]?.toLowerCase() ?? '';
+}
+
+/** "WMP Chief Constable Craig Guildford" → "Craig Guildford"; "Ms Rolfe" → "Rolfe"; "the inspectorate" → null. */
+function extractPersonName(who: string, gazetteer: Gazetteer): string | null {
+  let text = who;
+  for (const m of gazetteer.mentions(who).reverse())
+    text = `${text.slice(0, m.start)} | ${text.slice(m.end)}`;
+  const runs = text.match(/(?:[A-Z][\p{L}’'-]*\s+)*[A-Z][\p{L}’'-]*/gu) ?? [];
+  let best: string | null = null;
+  for (const run of runs) {
+    const words = run
+      .split(/\s+/)
+      .filter((w) => w && !TITLE_WORDS.has(w.toLowerCase()) && !/^[A-Z]{2,}$/.test(w));
+    if (words.length === 0) continue;
+    const candidate = words.join(' ');
+    if (words.length >= 2 || /^(?:mr|mrs|ms|miss|dr|constable|commissioner|sir|dame)\b/i.test(run)) {
+      if (!best || candidate.split(' ').length > best.split(' ').length) best = candidate;
+    }
+  }
+  return best;
+}
+
+function topicOf(text: string, speaker: Speaker | null): Topic {
+  if (speaker?.role === 'force') return 'response';
+  if (ENGAGE_TERMS.test(text) || /\b(?:routine monitoring|scan stage)\b/i.test(text)) return 'status';
+  if (speaker?.role === 'inspectorate' || FINDING_WORDS.test(text)) return 'finding';
+  return 'context';
+}
+
+/** "The chief constable of West Midlands Police" → the person of that rank and force named elsewhere. */
+function nameTitledSpeakers(passages: Passage[], people: Person[]): Passage[] {
+  if (people.length === 0) return passages;
+  return passages.map((p) => {
+    if (!p.speaker || people.some((x) => x.name === p.speaker)) return p;
+    const title = titleOf(p.speaker);
+    if (!title) return p;
+    const match = people.find((x) => x.title === title && (x.force === null || p.forces.includes(x.force)));
+    return match ? { ...p, speaker: match.name, speakerRole: match.role } : p;
+  });
+}

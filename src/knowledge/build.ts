@@ -1,0 +1,48 @@
+import { annotateArticle, type RawSentence } from './annotate.js';
+import { cleanParagraphs, type DroppedParagraph } from './clean.js';
+import { createGazetteer, type Gazetteer } from './gazetteer.js';
+import type { Article, Force, Passage } from './schema.js';
+import { segmentSentences } from './segment.js';
+
+/** An article as answers cite it: its metadata, without the body. */
+export type ArticleMeta = Omit<Article, 'paragraphs'>;
+
+/** The annotated knowledge: what the index and the answer engine work from. */
+export interface KnowledgeBase {
+  articles: Map<string, ArticleMeta>;
+  passages: Passage[];
+  /** Passages of each article, in reading order. */
+  byArticle: Map<string, Passage[]>;
+  /** Furniture removed from each article, so `kb show` can explain what was left out and why. */
+  dropped: Map<string, DroppedParagraph[]>;
+  gazetteer: Gazetteer;
+}
+
+/**
+ * Runs clean → segment → annotate over every article. Pure: the same articles give the same passages.
+ *
+ * @example buildKnowledgeBase(loaded.articles, loaded.forces).passages.length
+ */
+export function buildKnowledgeBase(articles: readonly Article[], forces: readonly Force[]): KnowledgeBase {
+  const gazetteer = createGazetteer(forces);
+  const kb: KnowledgeBase = {
+    articles: new Map(),
+    passages: [],
+    byArticle: new Map(),
+    dropped: new Map(),
+    gazetteer,
+  };
+  for (const article of articles) {
+    const { paragraphs, ...meta } = article;
+    const { kept, dropped } = cleanParagraphs(paragraphs);
+    const sentences: RawSentence[] = kept.flatMap((p) =>
+      segmentSentences(p.text).map((text, sentence) => ({ paragraph: p.index, sentence, text })),
+    );
+    const passages = annotateArticle(article.id, sentences, gazetteer);
+    kb.articles.set(article.id, meta);
+    kb.byArticle.set(article.id, passages);
+    kb.dropped.set(article.id, dropped);
+    for (const p of passages) kb.passages.push(p);
+  }
+  return kb;
+}

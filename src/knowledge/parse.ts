@@ -1,0 +1,104 @@
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { type Article, frontMatterSchema } from './schema.js';
+
+/** A problem found in a knowledge file; `error`s keep the file out of the index, `warning`s don't. */
+export interface KnowledgeIssue {
+  file: string;
+  severity: 'error' | 'warning';
+  /** The front-matter field concerned, when there is one. */
+  field?: string;
+  message: string;
+}
+
+export type ParseResult =
+  | { ok: true; article: Article; warnings: KnowledgeIssue[] }
+  | { ok: false; issues: KnowledgeIssue[] };
+
+/** Articles larger than this are refused: a news article is a few kilobytes, a bigger file is a mistake. */
+export const MAX_ARTICLE_BYTES = 1_000_000;
+
+const FRONT_MATTER = /^---[ \t]*\n([\s\S]*?)\n---[ \t]*(?:\n|$)/;
+
+/**
+ * Turns the bytes of `articles/<id>.md` into an Article, or into issues naming the file, the field and the
+ * fix. Pure: the caller does the reading. Tolerates a BOM and CRLF line endings; the body is kept verbatim
+ * (one paragraph per non-blank line).
+ *
+ * @example parseArticleFile('articles/x.md', bytes, { today: '2026-11-23' })
+ */
+export function parseArticleFile(file: string, bytes: Uint8Array, opts: { today: string }): ParseResult {
+  const fail = (message: string, field?: string): ParseResult => ({
+    ok: false,
+    issues: [{ file, severity: 'error', message, ...(field ? { field } : {}) }],
+  });
+  if (bytes.byteLength === 0) return fail('the file is empty: it needs front matter and the article text');
+  if (bytes.byteLength > MAX_ARTICLE_BYTES)
+    return fail(
+      `the file is ${(bytes.byteLength / 1e6).toFixed(1)} MB, over the ${MAX_ARTICLE_BYTES / 1e6} MB limit: is it really one article?`,
+    );
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('the file is not valid UTF-8 text (binary, or another encoding): save it as UTF-8');
+  }
+  if (text.includes('\u0000'))
+    return fail('the file contains NUL bytes: it looks binary, not a text article');
+  text = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+
+  const fm = FRONT_MATTER.exec(text);
+  if (!fm)
+    return fail(
+      'missing front matter: start the file with a "---" line, then id, title, publisher and published (YYYY-MM-DD), then "---"',
+    );
+  let data: unknown;
+  try {
+    data = parseYaml(fm[1] ?? '');
+  } catch (err) {
+    return fail(`front matter is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    return fail('front matter must be "field: value" lines (id, title, publisher, published)');
+
+  const parsed = frontMatterSchema.safeParse(data);
+  if (!parsed.success) return { ok: false, issues: zodIssues(file, parsed.error) };
+  const meta = parsed.data;
+
+  const issues: KnowledgeIssue[] = [];
+  const expectedId = file.replace(/^.*\//, '').replace(/\.md$/, '');
+  if (meta.id !== expectedId)
+    issues.push({
+      file,
+      severity: 'error',
+      field: 'id',
+      message: `id "${meta.id}" does not match the file name: rename the file to ${meta.id}.md or set id: ${expectedId}`,
+    });
+  if (meta.published > opts.today)
+    issues.push({
+      file,
+      severity: 'error',
+      field: 'published',
+      message: `date ${meta.published} is in the future (today is ${opts.today}): use the day the article was published`,
+    });
+  const paragraphs = text
+    .slice(fm[0].length)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  if (paragraphs.length === 0)
+    issues.push({ file, severity: 'error', message: 'the article has no text after the front matter' });
+  if (issues.length) return { ok: false, issues };
+  return { ok: true, article: { ...meta, file, paragraphs }, warnings: [] };
+}
+
+function zodIssues(file: string, error: z.ZodError): KnowledgeIssue[] {
+  return error.issues.map((i) => {
+    const field = i.path.map(String).join('.');
+    const message =
+      i.code === 'unrecognized_keys'
+        ? `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}: allowed are id, title, publisher, published, url, author, source, tags`
+        : `${field || 'front matter'} ${i.message}`;
+    return { file, severity: 'error', message, ...(field ? { field } : {}) };
+  });
+}

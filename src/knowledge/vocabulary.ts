@@ -1,0 +1,120 @@
+/**
+ * The domain's words, in one place: how news copy talks about the monitoring stages, who speaks for the
+ * inspectorate and who for a force. Annotation, status and intent detection all read these patterns, so
+ * they agree with one another.
+ */
+
+/** Any mention of the enhanced stage: "special measures", "Engage", "enhanced (level of) monitoring". */
+export const ENGAGE_TERMS = /\b(?:special measures|engage|enhanced (?:level of )?monitoring)\b/i;
+
+/** A force leaving Engage: "taken out of special measures", "moved back into routine monitoring". */
+export const EXIT_TERMS = new RegExp(
+  [
+    String.raw`\b(?:taken|removed|moved|come|came|comes|coming|brought|released|lifted|gone|went|stepped)\s+(?:back\s+)?(?:out\s+of|from|off)\s+(?:the\s+)?(?:so-called\s+)?(?:[“"‘']?)(?:special measures|engage|enhanced (?:level of )?monitoring)`,
+    String.raw`\b(?:no longer|not|never been|not been)\s+(?:in|under|subject to)\s+(?:the\s+)?(?:[“"‘']?)(?:special measures|engage|enhanced (?:level of )?monitoring)`,
+    String.raw`\b(?:exit(?:s|ed|ing)?|leaves?|left|leaving)\s+(?:the\s+)?(?:[“"‘']?)(?:special measures|engage|enhanced (?:level of )?monitoring)`,
+    String.raw`\b(?:back|returned|returns|return|moved|moves|move)\s+(?:back\s+)?(?:in)?to\s+(?:the\s+)?(?:[“"‘']?)(?:routine|usual|normal|standard)\s+(?:level of\s+)?monitoring`,
+    String.raw`\b(?:back|returned|returns|return|moved|moves|move)\s+(?:back\s+)?(?:in)?to\s+(?:the\s+)?(?:[“"‘']?)scan\b`,
+    String.raw`\bspecial measures\s+(?:status\s+)?(?:has|have|had)?\s*(?:been\s+)?(?:lifted|removed|ended)`,
+  ].join('|'),
+  'i',
+);
+
+/** Talk of Engage that is not a fact about the present: "could be put into special measures". */
+export const SPECULATIVE_TERMS =
+  /\b(?:could|might|may|would|risks?|risking|threat(?:ened)?|faces?|facing|avoid(?:s|ed)?|escape[sd]?|warned it could)\b[^.;]{0,40}\b(?:special measures|engage|enhanced monitoring)\b/i;
+
+/** Verbs that introduce speech or a finding: "X said", "X added", "the report found". */
+export const SPEECH_VERBS =
+  'said|says|added|adds|told|tells|stated|states|explained|warned|warns|insisted|insists|acknowledged|acknowledges|accepted|accepts|admitted|admits|argued|argues|claimed|claims|wrote|commented|continued|noted|stressed|conceded|concluded|concludes|found|finds|revealed|reveals|highlighted|highlights|responded|replied|pledged|promised|vowed|confirmed|announced|described|called';
+
+/** Who speaks for the inspectorate (checked first: "inspector of constabulary" is not a force). */
+export const INSPECTORATE_WORDS =
+  /\b(?:inspector(?:ate|s)?|HMIC(?:FRS)?|watchdog|report|letter|inspection|review|chief inspector)\b/i;
+
+/** Speakers who are neither force nor inspectorate, checked before force words ("police and crime commissioner"). */
+export const OTHER_WORDS =
+  /\b(?:police and crime commissioner|PCC|police,? fire and crime commissioner|home secretary|home office|minister|mayor|federation|MP|councillor|union|campaigners?|charity|victims'? commissioner|assembly|committee)\b/i;
+
+/** Who speaks for a force: its officers, its chief, the force itself. */
+export const FORCE_WORDS =
+  /\b(?:chief constable|deputy chief constable|assistant chief constable|constable|commissioner|police chief|officers?|spokes(?:man|woman|person)|superintendent|chief superintendent|detective|sergeant|force|constabulary|police service)\b/i;
+
+/** What inspectors found: the vocabulary of inspection findings. */
+export const FINDING_WORDS =
+  /\b(?:found|finds?|findings?|inadequate|requires improvement|requiring improvement|causes? (?:of|for) concern|concerns?|failings?|failures?|failing|poor|graded?|revealed|reveals|not (?:always |properly |effectively |adequately )?(?:carrying|responding|protecting|managing|supervising|recording|investigating)|at risk|unacceptable|inspection)\b/i;
+
+/** Honorifics and ranks that precede a person's name and are not part of it. */
+export const TITLE_WORDS = new Set(
+  [
+    'the',
+    'a',
+    'an',
+    'his',
+    'her',
+    'their',
+    'majesty',
+    'majesty’s',
+    "majesty's",
+    'hm',
+    'chief',
+    'constable',
+    'deputy',
+    'assistant',
+    'commissioner',
+    'superintendent',
+    'detective',
+    'inspector',
+    'sergeant',
+    'dame',
+    'sir',
+    'dr',
+    'mr',
+    'mrs',
+    'ms',
+    'miss',
+    'prof',
+    'professor',
+    'lord',
+    'lady',
+    'baroness',
+    'cllr',
+    'councillor',
+    'pcc',
+    'home',
+    'secretary',
+    'acting',
+    'temporary',
+    'interim',
+    'police',
+    'and',
+    'crime',
+    'of',
+    'officer',
+    'mayor',
+    'minister',
+    'senior',
+    'director',
+    'head',
+    'lead',
+    'spokesman',
+    'spokeswoman',
+    'spokesperson',
+    'constabulary',
+    'inspectorate',
+    'fire',
+    'rescue',
+    'services',
+    'service',
+    'he',
+    'she',
+    'it',
+    'they',
+    'we',
+    'also',
+    'later',
+    'then',
+    'but',
+    'however',
+  ].map((w) => w.toLowerCase()),
+);

@@ -1,0 +1,100 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * How text becomes index terms, shared by indexing and querying so both sides agree: Unicode word
+ * tokens, case and apostrophe folding, English stop words dropped, Porter stemming except for protected
+ * words (place names and acronyms such as Wales or HMICFRS, which stemming would mangle: "wale", "hmicfr").
+ */
+
+/** Common English words plus question words: they carry no meaning for retrieval and slow big queries. */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  `a about above after again against all am an and any are aren't as at be because been before being below
+  between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each
+  few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
+  herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more
+  most mustn't my myself no nor not of off on once only or other ought our ours ourselves out over own same
+  shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs them
+  themselves then there there's these they they'd they'll they're they've this those through to too under
+  until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
+  which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours
+  yourself yourselves tell know please also still currently now just will shall may might must get got s
+  one ones anything something thing things say said says tells told much many`.split(/\s+/),
+);
+
+/** Words that stemming would damage and that users type as they are. */
+const ALWAYS_PROTECTED = [
+  'hmicfrs',
+  'hmic',
+  'peel',
+  'wales',
+  'mps',
+  'wmp',
+  'gmp',
+  'btp',
+  'psni',
+  'pcc',
+  'news',
+];
+
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+/** Splits text into raw word tokens (keeps inner apostrophes: "force’s", "don't"). */
+export function tokenize(text: string): string[] {
+  return text.match(WORD) ?? [];
+}
+
+/** A term processor for one knowledge base: `protectedWords` are kept unstemmed (lower-case). */
+export interface Analyzer {
+  /** Index-time and query-time term processing; null drops the token. */
+  term(token: string): string | null;
+  /** tokenize + term, for convenience. */
+  terms(text: string): string[];
+}
+
+/** Builds the analyzer; pass the words of every force name and alias so place names stay whole. */
+export function createAnalyzer(protectedWords: Iterable<string>): Analyzer {
+  const keep = new Set(ALWAYS_PROTECTED);
+  for (const w of protectedWords) keep.add(w.toLowerCase());
+  const cache = new Map<string, string | null>();
+  const term = (token: string): string | null => {
+    const hit = cache.get(token);
+    if (hit !== undefined) return hit;
+    let t = token.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/’/g, "'");
+    let out: string | null;
+    if (STOP_WORDS.has(t)) out = null;
+    else {
+      t = t.replace(/'s$|'$/, '');
+      if (t.length === 0 || STOP_WORDS.has(t)) out = null;
+      else if (keep.has(t) || /\d/.test(t)) out = t;
+      else out = stemmer(t.replace(/'/g, ''));
+    }
+    if (cache.size < 200_000) cache.set(token, out);
+    return out;
+  };
+  return {
+    term,
+    terms: (text) => {
+      const out: string[] = [];
+      for (const tok of tokenize(text)) {
+        const t = term(tok);
+        if (t) out.push(t);
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * Domain synonyms: each group lists phrases that mean the same to a reader of inspection news. A query
+ * using any of them also searches for the others.
+ */
+export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  ['special measures', 'engage', 'enhanced monitoring', 'enhanced level of monitoring', 'monitoring process'],
+  ['watchdog', 'inspectorate', 'hmic', 'hmicfrs', 'inspectors', 'inspector', 'inspection'],
+  ['chief constable', 'police chief'],
+  ['improve', 'improvement', 'progress', 'better'],
+  ['respond', 'response', 'reaction', 'react', 'reply'],
+  ['failings', 'failures', 'concerns', 'problems', 'issues'],
+  ['sex offenders', 'sexual offenders'],
+  ['calls', '999'],
+];
