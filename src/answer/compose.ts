@@ -238,6 +238,7 @@ function forcesAnswer(b: AnswerBuilder, parsed: ParsedQuery): Answer {
       since: st.since,
       asOf: st.asOf,
       note: st.omittedBy ? `a newer article (${st.omittedBy.date}) lists Engage forces without it` : null,
+      evidence: [],
     });
   }
   const order = { engage: 0, scan: 1, unknown: 2 } as const;
@@ -252,12 +253,17 @@ function forcesAnswer(b: AnswerBuilder, parsed: ParsedQuery): Answer {
   }
   for (const row of rows) {
     const p = engine.statuses.get(row.force)?.events[0]?.passages[0];
-    if (p) b.cite(p);
+    if (p) row.evidence.push(b.cite(p));
   }
-  const engage = rows.filter((r) => r.stage === 'engage').length;
+  const engage = rows.filter((r) => r.stage === 'engage');
+  const caveats = engage.filter((r) => r.note).length;
   const scan = rows.filter((r) => r.stage === 'scan').length;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   return b.done(
-    `By the newest evidence on each force, ${engage} ${engage === 1 ? 'force is' : 'forces are'} in Engage (“special measures”)${scan ? ` and ${scan} ${scan === 1 ? 'has' : 'have'} left it` : ''}. Dates are those of the articles.`,
+    `By the newest evidence on each force, ${plural(engage.length, 'force is', 'forces are')} in Engage (“special measures”)` +
+      (caveats ? ` — ${caveats} of them left out of a newer list of Engage forces` : '') +
+      (scan ? `; ${plural(scan, 'force has', 'forces have')} left it` : '') +
+      '. Dates are those of the articles.',
   );
 }
 

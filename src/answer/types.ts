@@ -64,6 +64,8 @@ export interface ForceStatusRow {
   since: string | null;
   asOf: string | null;
   note: string | null;
+  /** Citation numbers (into `Answer.citations`) of the evidence shown for this row. */
+  evidence: number[];
 }
 
 /**

@@ -25,7 +25,12 @@ type EvalCase = z.infer<typeof caseSchema>;
 /** An eval file: the shared array format, or `{ knowledge, cases }` to run on a fixture knowledge folder. */
 const fileSchema = z.union([
   z.array(caseSchema),
-  z.object({ knowledge: z.string(), description: z.string().optional(), cases: z.array(caseSchema) }),
+  z.object({
+    knowledge: z.string(),
+    forces: z.string().optional(),
+    description: z.string().optional(),
+    cases: z.array(caseSchema),
+  }),
 ]);
 
 const norm = (s: string | null | undefined) =>
@@ -60,10 +65,14 @@ export function judge(c: EvalCase, out: Answer): string[] {
   return why;
 }
 
-async function engineFor(dir: string, cache: Map<string, Engine>): Promise<Engine> {
+async function engineFor(
+  dir: string,
+  forcesFile: string | undefined,
+  cache: Map<string, Engine>,
+): Promise<Engine> {
   let engine = cache.get(dir);
   if (!engine) {
-    const loaded = await loadKnowledgeFolder(dir);
+    const loaded = await loadKnowledgeFolder(dir, forcesFile ? { forcesFile } : {});
     engine = createEngine(loaded.articles, loaded.forces);
     cache.set(dir, engine);
   }
@@ -84,8 +93,11 @@ async function main(argv: string[]): Promise<number> {
   for (const file of files.sort()) {
     const parsed = fileSchema.parse(JSON.parse(await readFile(file, 'utf8')));
     const cases = Array.isArray(parsed) ? parsed : parsed.cases;
-    const dir = Array.isArray(parsed) ? knowledgeDir() : path.resolve(path.dirname(file), parsed.knowledge);
-    const engine = await engineFor(dir, engines);
+    const here = path.dirname(file);
+    const dir = Array.isArray(parsed) ? knowledgeDir() : path.resolve(here, parsed.knowledge);
+    const forcesFile =
+      Array.isArray(parsed) || !parsed.forces ? undefined : path.resolve(here, parsed.forces);
+    const engine = await engineFor(dir, forcesFile, engines);
     let filePass = 0;
     for (const c of cases) {
       const why = judge(c, engine.answer(c.q));

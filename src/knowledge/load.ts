@@ -25,11 +25,15 @@ export function todayIso(now = new Date()): string {
 /**
  * Reads `<dir>/forces.json` and every `<dir>/articles/*.md`. A broken article never stops the load: it is
  * reported in `issues` and left out, so callers can serve the valid ones. Only an unreadable or invalid
- * gazetteer throws, since nothing can be answered without it.
+ * gazetteer throws, since nothing can be answered without it. `forcesFile` overrides `<dir>/forces.json`
+ * (test fixtures share the bundled gazetteer).
  */
-export async function loadKnowledgeFolder(dir: string, opts: { today?: string } = {}): Promise<LoadedFolder> {
+export async function loadKnowledgeFolder(
+  dir: string,
+  opts: { today?: string; forcesFile?: string } = {},
+): Promise<LoadedFolder> {
   const today = opts.today ?? todayIso();
-  const forces = await loadForces(dir);
+  const forces = await loadForces(opts.forcesFile ?? path.join(dir, 'forces.json'));
   const issues: KnowledgeIssue[] = [];
   const articlesDir = path.join(dir, 'articles');
   let names: string[];
@@ -94,8 +98,7 @@ export class KnowledgeFolderError extends Error {
   override name = 'KnowledgeFolderError';
 }
 
-async function loadForces(dir: string): Promise<Force[]> {
-  const file = path.join(dir, 'forces.json');
+async function loadForces(file: string): Promise<Force[]> {
   let raw: string;
   try {
     raw = await readFile(file, 'utf8');

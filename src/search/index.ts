@@ -147,6 +147,9 @@ export function buildPassageIndex(kb: KnowledgeBase): PassageIndex {
       const coverage = gained / (gained + missing || 1);
       let score = coverage * 10 + (r.score / top) * 2;
       if (opts.topic && passage.topic === opts.topic) score += 1.5;
+      // "What did inspectors find" is not answered by the force's rebuttal, nor the reverse.
+      if (opts.topic === 'finding' && passage.speakerRole === 'force') score -= 1.5;
+      if (opts.topic === 'response' && passage.speakerRole === 'inspectorate') score -= 1.5;
       if (force && passage.named.includes(force)) score += 0.5;
       if (force && passage.forces[0] === force) score += 0.3;
       hits.push({ passage, coverage, score, matched: matched.map((c) => c.label) });

@@ -287,23 +287,6 @@ describe('mentions', () => {
       }),
     );
   });
-
-  it('scans 100,000 sentences quickly', () => {
-    const sample = [
-      'Victims are being left at risk by one of the six police forces in special measures, a damning report has found.',
-      'HM Inspectorate of Constabulary (HMIC) said Wiltshire Police needed to make urgent changes.',
-      'The chief constable said he “completely disagrees” with the decision.',
-      'The country’s second-largest force joins the biggest, the Metropolitan Police, in special measures along with Devon and Cornwall, Staffordshire, Wiltshire.',
-      'It said statistics were “largely drawn” from that before a new model was introduced in April this year.',
-    ];
-    const started = performance.now();
-    let count = 0;
-    for (let i = 0; i < 100_000; i++) count += g.mentions(`${sample[i % sample.length]} ${i}`).length;
-    const ms = performance.now() - started;
-    expect(count).toBe(100_000);
-    // Target is < 1 s (about 0.25 s measured); the budget leaves room for slow CI machines.
-    expect(ms).toBeLessThan(3000);
-  });
 });
 
 describe('findInQuestion', () => {
@@ -398,13 +381,6 @@ describe('findInQuestion', () => {
         expect(questionSlugs(`what about ${a.toLowerCase()}?`)[0], a).toBe(a === 'MPS' ? undefined : f.slug);
       }
     }
-  });
-
-  it('answers in well under a millisecond', () => {
-    const started = performance.now();
-    for (let i = 0; i < 1000; i++)
-      g.findInQuestion('What did the HMIC letter to the Met say about west midlnads?');
-    expect((performance.now() - started) / 1000).toBeLessThan(1);
   });
 });
 

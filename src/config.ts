@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The bot's settings, read from the environment (`.env` via dotenv) and checked before anything starts. */
+export interface BotConfig {
+  token: string;
+  clientId: string;
+  /** Register commands in this server only (instant), instead of globally. */
+  guildId: string | null;
+  /** Channels where every question-like message is answered (not only mentions). */
+  askChannelIds: string[];
+  /** Roles whose members may use /kb (besides members with Manage Server). */
+  moderatorRoleIds: string[];
+  knowledgeDir: string;
+  auditLogPath: string;
+  /** REST base URL for discord.js (`rest.api`), e.g. a REST proxy or a test server; null = Discord. */
+  apiBase: string | null;
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What each setting is and where to get it: the text shown when it is missing or malformed. */
+export const SETTING_HELP: Record<string, string> = {
+  DISCORD_TOKEN:
+    'the bot token: Developer Portal (https://discord.com/developers/applications) → your application → Bot → Reset Token',
+  DISCORD_CLIENT_ID:
+    'the application id (a number like 123456789012345678): Developer Portal → your application → General Information → Application ID',
+  DISCORD_GUILD_ID:
+    'optional: a server id to register the commands in that server only (Discord: Settings → Advanced → Developer Mode, then right-click the server → Copy Server ID)',
+  ASK_CHANNEL_IDS:
+    'optional: comma-separated channel ids where every question is answered (Developer Mode, right-click a channel → Copy Channel ID)',
+  MODERATOR_ROLE_IDS:
+    'optional: comma-separated role ids allowed to use /kb besides Manage Server (Server Settings → Roles → right-click a role → Copy Role ID)',
+  KNOWLEDGE_DIR: 'optional: the knowledge folder (forces.json and articles/); default ./knowledge',
+  AUDIT_LOG_PATH: 'optional: where /kb changes are logged (JSON lines); default <KNOWLEDGE_DIR>/audit.log.jsonl',
+  DISCORD_API_BASE:
+    'optional: REST base URL handed to discord.js as rest.api, e.g. http://localhost:8080/api for a REST proxy; leave unset for Discord itself',
+  LOG_LEVEL: `optional: one of ${LOG_LEVELS.join(', ')}; default info`,
+};
+
+const SNOWFLAKE = /^\d{17,20}$/;
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const snowflake = z.string().trim().regex(SNOWFLAKE, { error: 'must be a Discord id: 17 to 20 digits' });
+const snowflakeList = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? '')
+        .split(/[\s,]+/)
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(SNOWFLAKE, { error: 'must be Discord ids (17 to 20 digits) separated by commas' }),
+      ),
+    ),
+);
+
+const envSchema = z.object({
+  DISCORD_TOKEN: z
+    .string({ error: 'is missing' })
+    .trim()
+    .min(1, { error: 'is empty' })
+    .refine((t) => !/^bot\s/i.test(t), { error: 'must be the token alone, without the "Bot " prefix' })
+    .refine((t) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(t), {
+      error: 'does not look like a bot token (three parts separated by dots)',
+    }),
+  DISCORD_CLIENT_ID: z.preprocess(blankToUndefined, snowflake.optional()).refine((v) => v !== undefined, {
+    error: 'is missing',
+  }),
+  DISCORD_GUILD_ID: z.preprocess(blankToUndefined, snowflake.optional()),
+  ASK_CHANNEL_IDS: snowflakeList,
+  MODERATOR_ROLE_IDS: snowflakeList,
+  KNOWLEDGE_DIR: z.preprocess(blankToUndefined, z.string().optional()),
+  AUDIT_LOG_PATH: z.preprocess(blankToUndefined, z.string().optional()),
+  DISCORD_API_BASE: z.preprocess(
+    blankToUndefined,
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://localhost:8080/api' }).optional(),
+  ),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+});
+
+/** One problem per setting, naming it and saying how to get it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(
+      `The bot cannot start: ${problems.length === 1 ? 'a setting needs' : `${problems.length} settings need`} fixing in .env (see .env.example):\n${problems.map((p) => `  • ${p}`).join('\n')}`,
+    );
+  }
+}
+
+/**
+ * Validates the bot's settings. `deploy` needs only the token, the application id and the optional server
+ * id and API base; the other settings are then ignored.
+ *
+ * @throws ConfigError naming every bad setting and how to get it
+ * @example loadConfig(process.env).askChannelIds
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, opts: { for?: 'bot' | 'deploy' } = {}): BotConfig {
+  const input = opts.for === 'deploy' ? pick(env, DEPLOY_SETTINGS) : env;
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const bySetting = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? '?');
+      if (!bySetting.has(key)) bySetting.set(key, issue.message);
+    }
+    throw new ConfigError(
+      [...bySetting].map(([key, message]) => `${key} ${message}: ${SETTING_HELP[key] ?? ''}`.trimEnd()),
+    );
+  }
+  const e = parsed.data;
+  const knowledgeDir = path.resolve(e.KNOWLEDGE_DIR ?? 'knowledge');
+  return {
+    token: e.DISCORD_TOKEN,
+    clientId: e.DISCORD_CLIENT_ID as string,
+    guildId: e.DISCORD_GUILD_ID ?? null,
+    askChannelIds: e.ASK_CHANNEL_IDS,
+    moderatorRoleIds: e.MODERATOR_ROLE_IDS,
+    knowledgeDir,
+    auditLogPath: path.resolve(e.AUDIT_LOG_PATH ?? path.join(knowledgeDir, 'audit.log.jsonl')),
+    apiBase: e.DISCORD_API_BASE ?? null,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+const DEPLOY_SETTINGS = ['DISCORD_TOKEN', 'DISCORD_CLIENT_ID', 'DISCORD_GUILD_ID', 'DISCORD_API_BASE', 'LOG_LEVEL'];
+
+function pick(env: NodeJS.ProcessEnv, keys: string[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(keys.map((k) => [k, env[k]]));
+}
+
+/** The settings safe to log: everything but the token. */
+export function describeConfig(c: BotConfig): Omit<BotConfig, 'token'> {
+  const { token: _token, ...rest } = c;
+  return rest;
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { openKnowledge } from '../../src/answer/open.js';
+import type { Answer } from '../../src/answer/types.js';
+import { KNOWLEDGE_DIR } from '../support/engine.js';
+
+const { engine, loaded } = await openKnowledge(KNOWLEDGE_DIR);
+const bodies = new Map(loaded.articles.map((a) => [a.id, a.paragraphs]));
+
+/** The product's promise: every sentence shown appears verbatim in the article it cites. */
+function expectVerbatim(a: Answer) {
+  for (const c of a.citations) {
+    const paragraphs = bodies.get(c.articleId) ?? [];
+    expect(
+      paragraphs.some((p) => p.includes(c.text)),
+      `${c.text} not in ${c.articleId}`,
+    ).toBe(true);
+    expect(a.sources[c.source]?.articleId).toBe(c.articleId);
+  }
+  expect(a.citations.map((c) => c.n)).toEqual(a.citations.map((_, i) => i + 1));
+}
+
+const QUESTIONS = [
+  '/status west-midlands',
+  '/status metropolitan',
+  '/status gloucestershire',
+  '/findings wiltshire',
+  '/responses metropolitan',
+  '/forces',
+
+  'why was the met put into special measures?',
+  'what did the inspectors find about victims?',
+  'Who is Wendy Williams?',
+  'is the met still in special measures?',
+];
+
+describe('answers', () => {
+  it.each(QUESTIONS)('%s cites verbatim sentences with their sources', (q) => {
+    const a = engine.answer(q);
+    expect(a.answered).toBe(true);
+    expect(a.citations.length).toBeGreaterThan(0);
+    expectVerbatim(a);
+  });
+
+  it('answers /status west-midlands as the README promises', () => {
+    const a = engine.answer('/status west-midlands');
+    expect(a).toMatchObject({
+      intent: 'status',
+      force: 'west-midlands',
+      status: { stage: 'engage', asOf: '2023-11-24' },
+    });
+    expect(a.headline).toBe(
+      'West Midlands Police is in Engage (“special measures”), as reported on 2023-11-24.',
+    );
+    expect(a.sources[0]).toMatchObject({ publisher: 'Sky News', published: '2023-11-24' });
+  });
+
+  it('gives the reasons when asked why the Met went into special measures', () => {
+    const a = engine.answer('why was the met put into special measures?');
+    expect(a.force).toBe('metropolitan');
+    expect(
+      a.citations.slice(0, 3).some((c) => /systemic concerns|cumulative impact|Other factors/.test(c.text)),
+    ).toBe(true);
+  });
+
+  it.each([
+    "what's the weather in birmingham tomorrow?",
+    'What is the capital of France?',
+    'who won the match last night',
+    'Read more from Sky News',
+    'Install the Sky News app for free',
+    'What did Police Scotland say?',
+    '???',
+    '',
+    '🙂🙂🙂',
+  ])('abstains on %j and suggests what it can answer', (q) => {
+    const a = engine.answer(q);
+    expect(a.answered).toBe(false);
+    expect(a.citations).toEqual([]);
+    expect(a.suggestions.join(' ')).toMatch(/\/status <force>/);
+  });
+
+  it('keeps a conversation force for a follow-up', () => {
+    const a = engine.answer('what did they say?', { force: 'wiltshire' });
+    expect(a).toMatchObject({ intent: 'responses', force: 'wiltshire', answered: true });
+    expect(a.citations.every((c) => c.speakerRole === 'force')).toBe(true);
+  });
+
+  it('names responses by their speakers', () => {
+    const a = engine.answer('/responses west-midlands');
+    expect(a.citations.map((c) => c.speaker)).toContain('Craig Guildford');
+    expect(a.citations.every((c) => c.speakerRole === 'force')).toBe(true);
+  });
+
+  it('lists findings from the inspectorate, not the force', () => {
+    const a = engine.answer('/findings wiltshire');
+    expect(a.citations.length).toBeGreaterThan(2);
+    expect(a.citations.some((c) => c.speakerRole === 'force')).toBe(false);
+  });
+
+  it('lists sources newest first with their passage counts', () => {
+    const a = engine.answer('/sources');
+    const dates = a.sources.map((s) => s.published);
+    expect(dates).toEqual([...dates].sort().reverse());
+    expect(a.sources.every((s) => (s.passages ?? 0) > 0)).toBe(true);
+  });
+
+  it('survives hostile input without throwing', () => {
+    for (const q of [
+      '\u0000\u0007',
+      'a'.repeat(20_000),
+      '<@&123> @everyone',
+      '```js\nx\n```',
+      'https://x.y/z?q=1',
+    ]) {
+      const a = engine.answer(q);
+      expect(typeof a.answered).toBe('boolean');
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { stageOf } from '../../src/answer/status.js';
+import { engineOf } from '../support/engine.js';
+
+const entry = {
+  id: 'entry',
+  published: '2021-05-01',
+  body: 'Cleveland Police has been put into special measures by the inspectorate.\nThe force said it accepted the findings.',
+};
+const exit = {
+  id: 'exit',
+  published: '2023-02-10',
+  body: 'Cleveland Police has been taken out of special measures after inspectors found “significant improvement”.',
+};
+const reentry = {
+  id: 'reentry',
+  published: '2025-09-09',
+  body: 'Cleveland Police has been moved back into the Engage process, the watchdog said.',
+};
+
+describe('stageOf', () => {
+  it.each([
+    ['Kent Police has been placed in special measures.', 'engage'],
+    ['The force is subject to enhanced monitoring.', 'engage'],
+    ['It was moved back into routine monitoring in May.', 'scan'],
+    ['Essex Police has been taken out of special measures.', 'scan'],
+    ['The force has exited the Engage process.', 'scan'],
+    ['The force could be put into special measures if it fails to improve.', null],
+    ['Officers engaged with the public.', null],
+  ])('%s → %s', (text, stage) => {
+    expect(stageOf(text)).toBe(stage);
+  });
+});
+
+describe('status timeline', () => {
+  it('takes the newest article: an exit makes the stage scan from its date on', () => {
+    const a = engineOf(entry, exit).answer('/status cleveland');
+    expect(a.status).toMatchObject({ stage: 'scan', since: '2023-02-10', asOf: '2023-02-10' });
+    expect(a.status?.history.map((h) => [h.stage, h.date])).toEqual([['engage', '2021-05-01']]);
+    expect(a.headline).toMatch(/Scan/);
+  });
+
+  it('follows a force back into Engage', () => {
+    const a = engineOf(entry, exit, reentry).answer('/status cleveland');
+    expect(a.status).toMatchObject({ stage: 'engage', since: '2025-09-09', asOf: '2025-09-09' });
+  });
+
+  it('reports since as the start of the current run of evidence', () => {
+    const later = {
+      id: 'later',
+      published: '2022-01-01',
+      body: 'Cleveland Police remains in special measures.',
+    };
+    const a = engineOf(entry, later).answer('/status cleveland');
+    expect(a.status).toMatchObject({ stage: 'engage', since: '2021-05-01', asOf: '2022-01-01' });
+  });
+
+  it('cites the sentences that support the stage, verbatim', () => {
+    const a = engineOf(entry, exit).answer('/status cleveland');
+    const evidence = a.status?.evidence.map((n) => a.citations[n - 1]?.text);
+    expect(evidence?.[0]).toBe(exit.body);
+  });
+
+  it('notes when a newer list of Engage forces leaves the force out, keeping the stage', () => {
+    const roster = {
+      id: 'roster',
+      published: '2024-06-01',
+      body: 'The forces in special measures are Kent Police, Essex Police and Surrey Police.',
+    };
+    const a = engineOf(entry, roster).answer('/status cleveland');
+    expect(a.status?.stage).toBe('engage');
+    expect(a.status?.note).toMatch(/newer article.*2024-06-01/);
+    const cited = a.citations.map((c) => c.text);
+    expect(cited).toContain(roster.body);
+  });
+
+  it('says unknown, never "not in special measures", for a force without evidence', () => {
+    const a = engineOf(entry).answer('/status surrey');
+    expect(a).toMatchObject({ answered: false, force: 'surrey', status: { stage: 'unknown' } });
+    expect(a.headline).toMatch(/unknown/);
+    expect(a.headline).toMatch(/does not mean/);
+  });
+
+  it('does not take speculation as evidence', () => {
+    const maybe = {
+      id: 'maybe',
+      published: '2024-01-01',
+      body: 'Dorset Police could be placed into special measures next year.',
+    };
+    expect(engineOf(maybe).answer('/status dorset').status?.stage).toBe('unknown');
+  });
+
+  it('lists every force with evidence and its stage for /forces', () => {
+    const other = {
+      id: 'other',
+      published: '2022-03-03',
+      body: 'Kent Police was placed into special measures.',
+    };
+    const a = engineOf(entry, exit, other).answer('/forces');
+    expect(a.statuses?.map((r) => [r.force, r.stage])).toEqual([
+      ['kent', 'engage'],
+      ['cleveland', 'scan'],
+    ]);
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { openKnowledge } from '../../src/answer/open.js';
+import type { Passage } from '../../src/knowledge/schema.js';
+import { engineOf, KNOWLEDGE_DIR } from '../support/engine.js';
+
+const { engine } = await openKnowledge(KNOWLEDGE_DIR);
+const find = (start: string): Passage => {
+  const p = engine.kb.passages.find((x) => x.text.startsWith(start));
+  if (!p) throw new Error(`no passage starts with ${start}`);
+  return p;
+};
+
+describe('annotation of the seed articles', () => {
+  it('carries the force from context when a sentence only says "the force"', () => {
+    const p = find('A letter from HMIC informing the force');
+    expect(p.forces).toEqual(['metropolitan']);
+    expect(p.named).toEqual([]);
+    expect(p.speakerRole).toBe('inspectorate');
+  });
+
+  it('attributes a continuing quote to the speaker of the previous paragraph', () => {
+    const p = find('“Of course we are disappointed');
+    expect(p).toMatchObject({
+      speaker: 'Louisa Rolfe',
+      speakerRole: 'force',
+      topic: 'response',
+      forces: ['metropolitan'],
+    });
+  });
+
+  it('resolves "Ms Rolfe", "he added" and "Constable Guildford" to the people introduced earlier', () => {
+    expect(find('Ms Rolfe said').speaker).toBe('Louisa Rolfe');
+    expect(find('“We fully accept').speaker).toBe('Kier Pritchard');
+    expect(find('Constable Guildford also accepted')).toMatchObject({
+      speaker: 'Craig Guildford',
+      forces: ['west-midlands'],
+    });
+  });
+
+  it('tells the inspectorate from the force even when both say "constabulary"', () => {
+    expect(find('His Majesty’s inspector of constabulary, Wendy Williams').speakerRole).toBe('inspectorate');
+    expect(find('WMP Chief Constable Craig Guildford').speakerRole).toBe('force');
+  });
+
+  it('labels topics: stage, findings and responses', () => {
+    expect(find('West Midlands Police will be put into special measures').topic).toBe('status');
+    expect(find('The watchdog found that').topic).toBe('finding');
+    expect(find('The force said many of the issues').topic).toBe('response');
+  });
+
+  it('lists every force of a roster sentence, with the implied subject first', () => {
+    expect(find('The country’s second-largest force').forces).toEqual([
+      'west-midlands',
+      'metropolitan',
+      'devon-and-cornwall',
+      'staffordshire',
+      'wiltshire',
+    ]);
+  });
+
+  it('never turns page furniture into a passage', () => {
+    const texts = engine.kb.passages.map((p) => p.text);
+    expect(texts.some((t) => /Install the Sky News app|Breaking News|Read more from|dead dog/.test(t))).toBe(
+      false,
+    );
+    expect(engine.kb.dropped.get('sky-news-2023-11-24-west-midlands-special-measures')?.length).toBe(5);
+  });
+});
+
+describe('annotation of unseen copy', () => {
+  it('does not read "met" the verb as the Metropolitan Police', () => {
+    const e = engineOf({
+      id: 'a',
+      published: '2024-01-01',
+      body: 'Kent Police was praised by inspectors.\nOfficers met families of victims on Monday, the force said.',
+    });
+    expect(e.kb.passages.flatMap((p) => p.forces)).not.toContain('metropolitan');
+    expect(e.kb.passages[1]?.forces).toEqual(['kent']);
+  });
+
+  it('names a chief constable introduced after a title-only mention', () => {
+    const e = engineOf({
+      id: 'b',
+      published: '2024-01-01',
+      body: [
+        'Cumbria Constabulary has been placed in special measures.',
+        'The chief constable of Cumbria Constabulary said he was disappointed.',
+        'Chief Constable Rob Carden said: “We will fix this.”',
+      ].join('\n'),
+    });
+    expect(e.kb.passages[1]).toMatchObject({
+      speaker: 'Rob Carden',
+      speakerRole: 'force',
+      topic: 'response',
+    });
+  });
+});

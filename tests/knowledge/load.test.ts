@@ -1,0 +1,58 @@
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KnowledgeFolderError, knowledgeDir, loadKnowledgeFolder } from '../../src/knowledge/load.js';
+import { KNOWLEDGE_DIR } from '../support/engine.js';
+
+async function folder(files: Record<string, string>, withForces = true): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kb-load-'));
+  await mkdir(path.join(dir, 'articles'));
+  if (withForces) await copyFile(path.join(KNOWLEDGE_DIR, 'forces.json'), path.join(dir, 'forces.json'));
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, 'articles', name), text);
+  return dir;
+}
+
+const good = (id: string, date = '2024-03-01') =>
+  `---\nid: ${id}\ntitle: T\npublisher: P\npublished: ${date}\n---\nSurrey Police was put into special measures.\n`;
+
+describe('loadKnowledgeFolder', () => {
+  it('loads the bundled knowledge without issues', async () => {
+    const loaded = await loadKnowledgeFolder(KNOWLEDGE_DIR);
+    expect(loaded.issues).toEqual([]);
+    expect(loaded.articles.length).toBeGreaterThanOrEqual(2);
+    expect(loaded.forces.length).toBe(48);
+  });
+
+  it('keeps the valid articles and reports every broken file by name', async () => {
+    const dir = await folder({
+      'good-one.md': good('good-one'),
+      'bad-date.md': good('bad-date', '2024-13-01'),
+      'wrong-id.md': good('another-id'),
+      'notes.txt': 'not an article',
+    });
+    const loaded = await loadKnowledgeFolder(dir);
+    expect(loaded.articles.map((a) => a.id)).toEqual(['good-one']);
+    const byFile = Object.fromEntries(loaded.issues.map((i) => [i.file, i]));
+    expect(byFile['articles/bad-date.md']).toMatchObject({ severity: 'error', field: 'published' });
+    expect(byFile['articles/wrong-id.md']).toMatchObject({ severity: 'error', field: 'id' });
+    expect(byFile['articles/notes.txt']).toMatchObject({ severity: 'warning' });
+  });
+
+  it('explains a folder without a gazetteer instead of crashing on it', async () => {
+    const dir = await folder({ 'good-one.md': good('good-one') }, false);
+    await expect(loadKnowledgeFolder(dir)).rejects.toThrow(KnowledgeFolderError);
+    await expect(loadKnowledgeFolder(dir)).rejects.toThrow(/forces\.json.*KNOWLEDGE_DIR/);
+  });
+
+  it('reports an invalid gazetteer entry by its position', async () => {
+    const dir = await folder({});
+    await writeFile(path.join(dir, 'forces.json'), JSON.stringify([{ slug: 'Bad Slug', name: 'X' }]));
+    await expect(loadKnowledgeFolder(dir)).rejects.toThrow(/forces\.json is invalid: 0\.slug/);
+  });
+
+  it('reads KNOWLEDGE_DIR, defaulting to ./knowledge', () => {
+    expect(knowledgeDir({ KNOWLEDGE_DIR: '/srv/kb' })).toBe('/srv/kb');
+    expect(knowledgeDir({})).toBe(path.resolve('knowledge'));
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_ARTICLE_BYTES, parseArticleFile } from '../../src/knowledge/parse.js';
+
+const today = '2026-11-23';
+const enc = (s: string) => new TextEncoder().encode(s);
+const file = 'articles/bbc-2024-01-05-kent.md';
+const valid = `---
+id: bbc-2024-01-05-kent
+title: Kent Police leaves special measures
+publisher: BBC News
+published: 2024-01-05
+url: https://www.bbc.co.uk/news/kent-1
+---
+Kent Police has been taken out of special measures.
+
+The force said it was pleased.
+`;
+
+function errors(text: string | Uint8Array, name = file) {
+  const r = parseArticleFile(name, typeof text === 'string' ? enc(text) : text, { today });
+  if (r.ok) throw new Error('expected the file to be refused');
+  return r.issues;
+}
+
+describe('parseArticleFile', () => {
+  it('reads front matter and keeps each body line verbatim as a paragraph, skipping blank lines', () => {
+    const r = parseArticleFile(file, enc(valid), { today });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.article).toMatchObject({
+      id: 'bbc-2024-01-05-kent',
+      publisher: 'BBC News',
+      published: '2024-01-05',
+      url: 'https://www.bbc.co.uk/news/kent-1',
+    });
+    expect(r.article.paragraphs).toEqual([
+      'Kent Police has been taken out of special measures.',
+      'The force said it was pleased.',
+    ]);
+  });
+
+  it('accepts a byte-order mark and Windows line endings', () => {
+    const r = parseArticleFile(file, enc(`\uFEFF${valid.replace(/\n/g, '\r\n')}`), { today });
+    expect(r.ok && r.article.paragraphs).toEqual([
+      'Kent Police has been taken out of special measures.',
+      'The force said it was pleased.',
+    ]);
+  });
+
+  it('names the missing field and how to fill it', () => {
+    const [issue] = errors(valid.replace('title: Kent Police leaves special measures\n', ''));
+    expect(issue).toMatchObject({ file, field: 'title', severity: 'error' });
+    expect(issue?.message).toMatch(/title is required/);
+  });
+
+  it.each([
+    ['not a date', 'published: last Tuesday', /YYYY-MM-DD/],
+    ['an impossible date', 'published: 2024-02-30', /real calendar date/],
+    ['a future date', 'published: 2027-01-01', /in the future/],
+  ])('refuses %s in published', (_label, line, message) => {
+    const [issue] = errors(valid.replace('published: 2024-01-05', line));
+    expect(issue?.field).toBe('published');
+    expect(issue?.message).toMatch(message);
+  });
+
+  it('refuses an id that does not match the file name, saying which to rename', () => {
+    const [issue] = errors(valid, 'articles/other-name.md');
+    expect(issue?.field).toBe('id');
+    expect(issue?.message).toMatch(/rename the file to bbc-2024-01-05-kent\.md/);
+  });
+
+  it('refuses path-like and non-kebab ids', () => {
+    const [issue] = errors(valid.replace('id: bbc-2024-01-05-kent', 'id: ../../etc/passwd'));
+    expect(issue?.field).toBe('id');
+    expect(issue?.message).toMatch(/kebab-case/);
+  });
+
+  it('refuses unknown fields so typos are caught', () => {
+    const [issue] = errors(valid.replace('url:', 'publised: 2024-01-05\nurl:'));
+    expect(issue?.message).toMatch(/unknown field.*"publised"/);
+  });
+
+  it('refuses a non-http url', () => {
+    const [issue] = errors(valid.replace('https://www.bbc.co.uk/news/kent-1', 'javascript:alert(1)'));
+    expect(issue?.field).toBe('url');
+  });
+
+  it.each([
+    ['an empty file', enc(''), /empty/],
+    [
+      'a file without front matter',
+      enc('Kent Police has been taken out of special measures.\n'),
+      /missing front matter/,
+    ],
+    ['invalid YAML', enc('---\nid: [unclosed\n---\nText.\n'), /not valid YAML/],
+    ['front matter that is not a mapping', enc('---\n- a\n- b\n---\nText.\n'), /field: value/],
+    ['invalid UTF-8', new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0xfd]), /not valid UTF-8/],
+    ['binary content', enc('---\nid: x\n---\n\u0000\u0001'), /binary/],
+    ['a body with no text', enc(`${valid.split('---\n').slice(0, 2).join('---\n')}---\n\n\n`), /no text/],
+    ['an oversized file', new Uint8Array(MAX_ARTICLE_BYTES + 1).fill(0x61), /limit/],
+  ])('refuses %s with a clear message', (_label, bytes, message) => {
+    const issues = errors(bytes);
+    expect(issues[0]?.message).toMatch(message);
+    expect(issues[0]?.file).toBe(file);
+  });
+});
