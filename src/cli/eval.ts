@@ -1,9 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import MiniSearch from 'minisearch';
 import { z } from 'zod';
 import { createEngine, type Engine } from '../answer/compose.js';
 import type { Answer } from '../answer/types.js';
-import { knowledgeDir, loadKnowledgeFolder } from '../knowledge/load.js';
+import { knowledgeDir, type LoadedFolder, loadKnowledgeFolder } from '../knowledge/load.js';
+import { segmentSentences } from '../knowledge/segment.js';
 
 /** One evaluation case, in the format of shared/eval/questions.json. */
 const caseSchema = z.object({
@@ -65,18 +67,52 @@ export function judge(c: EvalCase, out: Answer): string[] {
   return why;
 }
 
-async function engineFor(
-  dir: string,
-  forcesFile: string | undefined,
-  cache: Map<string, Engine>,
-): Promise<Engine> {
-  let engine = cache.get(dir);
-  if (!engine) {
+interface Subject {
+  engine: Engine;
+  /** Raw MiniSearch, default options, over every sentence of the articles as they are (furniture too). */
+  baseline: (q: string) => string[];
+}
+
+async function subjectFor(dir: string, forcesFile: string | undefined, cache: Map<string, Subject>) {
+  let subject = cache.get(dir);
+  if (!subject) {
     const loaded = await loadKnowledgeFolder(dir, forcesFile ? { forcesFile } : {});
-    engine = createEngine(loaded.articles, loaded.forces);
-    cache.set(dir, engine);
+    subject = { engine: createEngine(loaded.articles, loaded.forces), baseline: rawMiniSearch(loaded) };
+    cache.set(dir, subject);
   }
-  return engine;
+  return subject;
+}
+
+function rawMiniSearch(loaded: LoadedFolder): (q: string) => string[] {
+  const sentences = loaded.articles.flatMap((a) => a.paragraphs.flatMap((p) => segmentSentences(p)));
+  const mini = new MiniSearch<{ id: number; text: string }>({ fields: ['text'] });
+  mini.addAll(sentences.map((text, id) => ({ id, text })));
+  return (q) =>
+    mini
+      .search(q)
+      .slice(0, 3)
+      .map((r) => sentences[r.id as number] ?? '');
+}
+
+/** Citation hits and abstentions, the two figures shared/eval/score.mjs reports. */
+class Tally {
+  cited = 0;
+  citable = 0;
+  abstained = 0;
+  offTopic = 0;
+  add(c: EvalCase, answered: boolean, citations: string[]) {
+    if (c.expect.cite_any) {
+      this.citable++;
+      if (citations.some((t) => c.expect.cite_any?.some((g) => norm(t).includes(norm(g))))) this.cited++;
+    }
+    if (c.expect.answered === false) {
+      this.offTopic++;
+      if (!answered) this.abstained++;
+    }
+  }
+  toString() {
+    return `citation hits ${this.cited}/${this.citable}; abstentions ${this.abstained}/${this.offTopic}`;
+  }
 }
 
 /** Scores the answer engine on tests/eval/*.json (or the files given) and prints the score. */
@@ -87,7 +123,9 @@ async function main(argv: string[]): Promise<number> {
     const dir = path.resolve('tests/eval');
     files = (await readdir(dir)).filter((f) => f.endsWith('.json')).map((f) => path.join(dir, f));
   }
-  const engines = new Map<string, Engine>();
+  const subjects = new Map<string, Subject>();
+  const ours = new Tally();
+  const raw = new Tally();
   let pass = 0;
   let total = 0;
   for (const file of files.sort()) {
@@ -97,10 +135,15 @@ async function main(argv: string[]): Promise<number> {
     const dir = Array.isArray(parsed) ? knowledgeDir() : path.resolve(here, parsed.knowledge);
     const forcesFile =
       Array.isArray(parsed) || !parsed.forces ? undefined : path.resolve(here, parsed.forces);
-    const engine = await engineFor(dir, forcesFile, engines);
+    const { engine, baseline } = await subjectFor(dir, forcesFile, subjects);
     let filePass = 0;
     for (const c of cases) {
-      const why = judge(c, engine.answer(c.q));
+      const answer = engine.answer(c.q);
+      const why = judge(c, answer);
+      const shown = answer.citations.map((x) => x.text);
+      ours.add(c, answer.answered, answer.intent === 'ask' ? shown.slice(0, 3) : shown);
+      const rawTop = baseline(c.q);
+      raw.add(c, rawTop.length > 0, rawTop);
       if (why.length === 0) filePass++;
       else
         process.stdout.write(
@@ -112,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
     pass += filePass;
     total += cases.length;
   }
+  process.stdout.write(`this engine:   ${ours}\nraw MiniSearch: ${raw}\n`);
   process.stdout.write(
     `eval score: ${pass}/${total} cases passed (${((100 * pass) / Math.max(total, 1)).toFixed(1)}%)\n`,
   );

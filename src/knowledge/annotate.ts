@@ -48,11 +48,12 @@ const TAIL_SPEAKER = new RegExp(
 const ACCORDING_TO = /\baccording to (?<who>[^,.“”"]{2,80})/u;
 const PRONOUN_PERSON = /^(?:he|she|they)$/i;
 const PRONOUN_ORG = /^(?:it|the force|the service|the constabulary)$/i;
-/** Words that refer back to a force the sentence does not name. */
-const ANAPHORA =
-  /\b(?:the force(?:[’']s)?|the constabulary|the service|[a-z-]+ force|its?|they|their|he|she|the chief constable|the police chief)\b/i;
+/** A sentence whose subject refers back: "It is…", "The force…", "The country’s second-largest force…". */
 const SUBJECT_ANAPHORA =
-  /^(?:it|its|the force|the constabulary|the service|he|she|they|the country[’']s [\w-]+ force)\b/i;
+  /^(?:it|its|he|she|they|the (?:[\p{L}’'-]+ ){0,3}(?:force|constabulary|service))\b/iu;
+/** A sentence about forces in general ("Forces in Engage receive support"), not the one in focus. */
+const GENERIC_FORCES = /\bforces\b/i;
+const SINGULAR_REFERENCE = /\b(?:one of the|the force\b|it|its|the constabulary|the service)\b/i;
 
 /**
  * Annotates one article's sentences in reading order: the forces each is about (named, or carried from
@@ -134,6 +135,11 @@ function quoteBalance(text: string, wasOpen: boolean): boolean {
   return wasOpen && opens === 0 ? wasOpen : false;
 }
 
+/**
+ * The forces a sentence is about. Named forces first; a sentence naming none is about the force in focus
+ * (or its speaker's force) unless it talks of forces in general; a sentence naming others whose subject
+ * refers back ("It is among …, alongside the Met") is about the focus force too.
+ */
 function attributeForces(
   text: string,
   names: string[],
@@ -141,16 +147,13 @@ function attributeForces(
   focus: string | null,
 ): string[] {
   const implied = speaker?.role === 'force' && speaker.force ? speaker.force : focus;
-  if (names.length === 0) return implied ? [implied] : [];
-  if (implied && !names.includes(implied) && ANAPHORA.test(stripNames(text))) {
-    return SUBJECT_ANAPHORA.test(text) ? [implied, ...names] : [...names, implied];
+  if (names.length === 0) {
+    if (!implied) return [];
+    if (GENERIC_FORCES.test(text) && !SINGULAR_REFERENCE.test(text) && speaker?.role !== 'force') return [];
+    return [implied];
   }
+  if (implied && !names.includes(implied) && SUBJECT_ANAPHORA.test(text)) return [implied, ...names];
   return names;
-}
-
-/** Removes the words "force"/"police" inside force names so "Staffordshire Police force" is not anaphora. */
-function stripNames(text: string): string {
-  return text.replace(/\bpolice forces\b/gi, '');
 }
 
 function findSpeaker(
@@ -173,6 +176,11 @@ function findSpeaker(
       if (!/^[A-Z][\p{L}’'-]+(?:\s+[A-Z][\p{L}’'-]+)+$/u.test(last) || parts.length < 2) who = last;
     }
     who = who.replace(/,\s*$/, '');
+    // "… has been put into special measures after inspectors found" → "inspectors".
+    who =
+      who.split(/\s(?:after|before|because|when|since|while|although|though|once|until|as|so)\s/i).pop() ??
+      who;
+    who = who.replace(/^(?:after|before|because|when|since|while|although|though|once|until|as|so)\s+/i, '');
     // "A letter from HMIC informing the force that …" → "A letter from HMIC".
     const clause =
       /\s(?:informing|telling|that|which|who|whose|published|released|issued|sent|seen|obtained)\b/.exec(who);

@@ -10,7 +10,7 @@ export const ENGAGE_TERMS = /\b(?:special measures|engage|enhanced (?:level of )
 /** A force leaving Engage: "taken out of special measures", "moved back into routine monitoring". */
 export const EXIT_TERMS = new RegExp(
   [
-    String.raw`\b(?:taken|removed|moved|come|came|comes|coming|brought|released|lifted|gone|went|stepped)\s+(?:back\s+)?(?:out\s+of|from|off)\s+(?:the\s+)?(?:so-called\s+)?(?:[“"‘']?)(?:special measures|engage|enhanced (?:level of )?monitoring)`,
+    String.raw`\b(?:taken|removed|moved|come|came|comes|coming|brought|released|lifted|gone|went|stepped)\s+(?:back\s+)?(?:out\s+of|from|off)\s+(?:the\s+)?(?:so-called\s+)?(?:[“"‘']?)(?:special measures|engage|enhanced (?:level of )?monitoring|(?:engage |monitoring )?process)`,
     String.raw`\b(?:no longer|not|never been|not been)\s+(?:in|under|subject to)\s+(?:the\s+)?(?:[“"‘']?)(?:special measures|engage|enhanced (?:level of )?monitoring)`,
     String.raw`\b(?:exit(?:s|ed|ing)?|leaves?|left|leaving)\s+(?:the\s+)?(?:[“"‘']?)(?:special measures|engage|enhanced (?:level of )?monitoring)`,
     String.raw`\b(?:back|returned|returns|return|moved|moves|move)\s+(?:back\s+)?(?:in)?to\s+(?:the\s+)?(?:[“"‘']?)(?:routine|usual|normal|standard)\s+(?:level of\s+)?monitoring`,
