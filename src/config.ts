@@ -34,7 +34,8 @@ export const SETTING_HELP: Record<string, string> = {
   MODERATOR_ROLE_IDS:
     'optional: comma-separated role ids allowed to use /kb besides Manage Server (Server Settings → Roles → right-click a role → Copy Role ID)',
   KNOWLEDGE_DIR: 'optional: the knowledge folder (forces.json and articles/); default ./knowledge',
-  AUDIT_LOG_PATH: 'optional: where /kb changes are logged (JSON lines); default <KNOWLEDGE_DIR>/audit.log.jsonl',
+  AUDIT_LOG_PATH:
+    'optional: where /kb changes are logged (JSON lines); default <KNOWLEDGE_DIR>/audit.log.jsonl',
   DISCORD_API_BASE:
     'optional: REST base URL handed to discord.js as rest.api, e.g. http://localhost:8080/api for a REST proxy; leave unset for Discord itself',
   LOG_LEVEL: `optional: one of ${LOG_LEVELS.join(', ')}; default info`,
@@ -80,7 +81,9 @@ const envSchema = z.object({
   AUDIT_LOG_PATH: z.preprocess(blankToUndefined, z.string().optional()),
   DISCORD_API_BASE: z.preprocess(
     blankToUndefined,
-    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://localhost:8080/api' }).optional(),
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://localhost:8080/api' })
+      .optional(),
   ),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
@@ -115,7 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { for?: 'bot' | 'deploy
       if (!bySetting.has(key)) bySetting.set(key, issue.message);
     }
     throw new ConfigError(
-      [...bySetting].map(([key, message]) => `${key} ${message}: ${SETTING_HELP[key] ?? ''}`.trimEnd()),
+      [...bySetting].map(([key, message]) => `${key} ${message} — ${SETTING_HELP[key] ?? ''}`),
     );
   }
   const e = parsed.data;
@@ -133,7 +136,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { for?: 'bot' | 'deploy
   };
 }
 
-const DEPLOY_SETTINGS = ['DISCORD_TOKEN', 'DISCORD_CLIENT_ID', 'DISCORD_GUILD_ID', 'DISCORD_API_BASE', 'LOG_LEVEL'];
+const DEPLOY_SETTINGS = [
+  'DISCORD_TOKEN',
+  'DISCORD_CLIENT_ID',
+  'DISCORD_GUILD_ID',
+  'DISCORD_API_BASE',
+  'LOG_LEVEL',
+];
 
 function pick(env: NodeJS.ProcessEnv, keys: string[]): NodeJS.ProcessEnv {
   return Object.fromEntries(keys.map((k) => [k, env[k]]));

@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Engine } from '../answer/compose.js';
+import { type OpenedKnowledge, openKnowledge } from '../answer/open.js';
+import type { Stage } from '../answer/types.js';
+import type { KnowledgeIssue } from '../knowledge/parse.js';
+import { articleIdSchema } from '../knowledge/schema.js';
+
+/** A force whose stage or date changed between two versions of the knowledge. */
+export interface StatusChange {
+  force: string;
+  name: string;
+  before: { stage: Stage; asOf: string | null };
+  after: { stage: Stage; asOf: string | null };
+}
+
+export interface KnowledgeSummary {
+  articles: number;
+  passages: number;
+  forcesCovered: number;
+  forcesKnown: number;
+}
+
+export type RebuildResult =
+  | {
+      ok: true;
+      summary: KnowledgeSummary;
+      changes: StatusChange[];
+      /** Warnings (files served anyway). */
+      warnings: KnowledgeIssue[];
+    }
+  | {
+      ok: false;
+      /** Errors, each naming its file; the previous knowledge is still being served. */
+      errors: KnowledgeIssue[];
+      summary: KnowledgeSummary;
+    };
+
+export type AddResult =
+  | (Extract<RebuildResult, { ok: true }> & {
+      articleId: string;
+      replaced: boolean;
+      passages: number;
+      forces: string[];
+    })
+  | Extract<RebuildResult, { ok: false }>;
+
+export interface RefreshInfo {
+  at: Date;
+  ok: boolean;
+  by: string | null;
+}
+
+/**
+ * Holds the live Engine and swaps it atomically: a new one is built completely, checked, and only then
+ * replaces the old in a single assignment. On any error the old engine keeps answering. Changes to the
+ * folder (add, remove, refresh) run one at a time.
+ */
+export class KnowledgeHolder {
+  private current: OpenedKnowledge;
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly startedAt = new Date();
+  lastRefresh: RefreshInfo;
+
+  private constructor(
+    readonly dir: string,
+    opened: OpenedKnowledge,
+  ) {
+    this.current = opened;
+    this.lastRefresh = { at: new Date(), ok: true, by: null };
+  }
+
+  /** Loads the folder; files with errors are left out (and reported in `issues`), as the CLI does. */
+  static async open(dir: string): Promise<KnowledgeHolder> {
+    return new KnowledgeHolder(dir, await openKnowledge(dir));
+  }
+
+  get engine(): Engine {
+    return this.current.engine;
+  }
+
+  /** Problems in the folder as last loaded successfully. */
+  get issues(): readonly KnowledgeIssue[] {
+    return this.current.issues;
+  }
+
+  get articlesDir(): string {
+    return path.join(this.dir, 'articles');
+  }
+
+  summary(engine: Engine = this.engine): KnowledgeSummary {
+    return {
+      articles: engine.kb.articles.size,
+      passages: engine.kb.passages.length,
+      forcesCovered: new Set(engine.kb.passages.flatMap((p) => p.forces)).size,
+      forcesKnown: engine.kb.gazetteer.forces.length,
+    };
+  }
+
+  /** Slugs of forces the knowledge has evidence on (autocomplete ranks them first). */
+  forcesWithEvidence(): Set<string> {
+    return new Set(this.engine.kb.passages.flatMap((p) => p.forces));
+  }
+
+  /** Reloads the folder; swaps only when no file has an error. */
+  refresh(by: string | null = null): Promise<RebuildResult> {
+    return this.serial(() => this.rebuild(by));
+  }
+
+  /**
+   * Writes `articles/<id>.md` atomically (temp file + rename) and rebuilds. If the rebuilt folder has any
+   * error, the previous file (or its absence) is restored and the old engine keeps answering.
+   * The bytes must already have passed `parseArticleFile` for this id.
+   */
+  add(id: string, bytes: Uint8Array, by: string | null = null): Promise<AddResult> {
+    return this.serial(async () => {
+      const file = this.fileOf(id);
+      const previous = await readFile(file).catch(() => null);
+      await mkdir(this.articlesDir, { recursive: true });
+      await writeAtomic(file, bytes);
+      const result = await this.rebuild(by);
+      if (!result.ok) {
+        await (previous ? writeAtomic(file, previous) : rm(file, { force: true }));
+        return result;
+      }
+      const passages = this.engine.kb.byArticle.get(id) ?? [];
+      const forces = [...new Set(passages.flatMap((p) => p.forces))];
+      return { ...result, articleId: id, replaced: previous !== null, passages: passages.length, forces };
+    });
+  }
+
+  /** Deletes `articles/<id>.md` and rebuilds; restores the file if the rebuild fails. */
+  remove(id: string, by: string | null = null): Promise<RebuildResult | { ok: false; missing: true }> {
+    return this.serial(async () => {
+      const file = this.fileOf(id);
+      const previous = await readFile(file).catch(() => null);
+      if (!previous) return { ok: false as const, missing: true as const };
+      await rm(file);
+      const result = await this.rebuild(by);
+      if (!result.ok) await writeAtomic(file, previous);
+      return result;
+    });
+  }
+
+  /** Whether `articles/<id>.md` exists on disk (it may be broken and so not in the engine). */
+  async exists(id: string): Promise<boolean> {
+    if (!articleIdSchema.safeParse(id).success) return false;
+    return readFile(this.fileOf(id)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private fileOf(id: string): string {
+    // The id schema (kebab-case) keeps the path inside articles/.
+    const valid = articleIdSchema.parse(id);
+    return path.join(this.articlesDir, `${valid}.md`);
+  }
+
+  private async rebuild(by: string | null): Promise<RebuildResult> {
+    let opened: OpenedKnowledge;
+    try {
+      opened = await openKnowledge(this.dir);
+    } catch (err) {
+      this.lastRefresh = { at: new Date(), ok: false, by };
+      return {
+        ok: false,
+        errors: [{ file: 'forces.json', severity: 'error', message: (err as Error).message }],
+        summary: this.summary(),
+      };
+    }
+    const errors = opened.issues.filter((i) => i.severity === 'error');
+    if (errors.length) {
+      this.lastRefresh = { at: new Date(), ok: false, by };
+      return { ok: false, errors, summary: this.summary() };
+    }
+    const before = this.engine;
+    this.current = opened; // the swap: one assignment, after the new engine is complete
+    this.lastRefresh = { at: new Date(), ok: true, by };
+    return {
+      ok: true,
+      summary: this.summary(opened.engine),
+      changes: statusChanges(before, opened.engine),
+      warnings: opened.issues.filter((i) => i.severity === 'warning'),
+    };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  // A dot-file in the same folder: the loader skips it, and rename() within one filesystem is atomic.
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, bytes, { flag: 'wx' });
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Forces whose stage or newest evidence date differ between two engines. */
+export function statusChanges(before: Engine, after: Engine): StatusChange[] {
+  const slugs = new Set([...before.statuses.keys(), ...after.statuses.keys()]);
+  const out: StatusChange[] = [];
+  for (const slug of slugs) {
+    const b = before.statuses.get(slug);
+    const a = after.statuses.get(slug);
+    const bs = { stage: b?.stage ?? ('unknown' as Stage), asOf: b?.asOf ?? null };
+    const as = { stage: a?.stage ?? ('unknown' as Stage), asOf: a?.asOf ?? null };
+    if (bs.stage === as.stage && bs.asOf === as.asOf) continue;
+    const name = after.kb.gazetteer.bySlug(slug)?.name ?? before.kb.gazetteer.bySlug(slug)?.name ?? slug;
+    out.push({ force: slug, name, before: bs, after: as });
+  }
+  return out.sort((x, y) => x.name.localeCompare(y.name));
+}
