@@ -15,6 +15,7 @@ import { renderAnswer, renderChoices } from '../render/discord.js';
 import type { AuditLog } from './audit.js';
 import type { KnowledgeHolder } from './knowledge-holder.js';
 import type { RateLimiter } from './limits.js';
+import { cleanQuestion } from './router.js';
 
 /** What every command gets besides the interaction. */
 export interface BotContext {
@@ -108,7 +109,7 @@ export async function replyWithAnswer(
   query: string,
   opts: { question?: string } = {},
 ): Promise<void> {
-  const answer = ctx.holder.engine.answer(query);
+  const answer = ctx.holder.engine.answer(cleanQuestion(query));
   ctx.logger.debug(
     { query, intent: answer.intent, force: answer.force, answered: answer.answered },
     'answer',

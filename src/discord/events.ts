@@ -149,6 +149,8 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
         });
       if (thread) {
         threadId = thread.id;
+        // Known before the answer lands, so a quick follow-up in the thread already has the force.
+        deps.conversations.remember([threadId], answer.force);
         sent = await thread.send(rendered);
       } else sent = await message.reply(rendered);
     } else sent = await message.reply(rendered);

@@ -66,10 +66,20 @@ export function routeMessage(m: IncomingMessage, ctx: RouterContext): Route {
   return { action: 'ignore', reason: listed ? 'not a question' : 'not addressed to the bot' };
 }
 
-/** Removes `<@botId>` / `<@!botId>` mentions and tidies the rest. */
+/**
+ * Removes Discord's mention syntax (the bot's and anyone's `<@id>`, roles, channels, @everyone/@here) and
+ * tidies the rest: they are addressing, not part of the question.
+ */
 export function stripBotMention(content: string, botId: string): string {
-  return content
-    .replace(new RegExp(`<@!?${botId}>`, 'g'), ' ')
+  return cleanQuestion(content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' '));
+}
+
+/** A question without Discord mention syntax or custom emoji, on one line. */
+export function cleanQuestion(text: string): string {
+  return text
+    .replace(/<(?:@[!&]?|#)\d+>/g, ' ')
+    .replace(/<a?:\w+:\d+>/g, ' ')
+    .replace(/@(?:everyone|here)\b/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^[,:;\s]+/, '');
