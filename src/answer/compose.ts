@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import { buildKnowledgeBase } from '../knowledge/build.js';
 import type { Article, Force, Passage, Topic } from '../knowledge/schema.js';
+import { ENGAGE_TERMS } from '../knowledge/vocabulary.js';
 import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
 import { buildPassageIndex } from '../search/index.js';
 import { type ParsedQuery, parseQuery } from './intent.js';
@@ -66,10 +67,16 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
   if (intent === 'status' && force) return statusAnswer(b, force.slug);
   if (force && !covered.has(force.slug))
     return b.abstain(`The knowledge base has nothing about ${b.forceName ?? force.slug} yet.`);
+  if (intent === 'ask' && force && WHY_STAGE.test(parsed.text) && ENGAGE_TERMS.test(parsed.text)) {
+    const why = whyAnswer(b, force.slug, parsed.text);
+    if (why) return why;
+  }
   const concepts = contentConcepts(engine, parsed);
   if ((intent === 'findings' || intent === 'responses') && force) {
-    if (parsed.command || concepts.length === 0) return topicListAnswer(b, force.slug, intent);
-    return askAnswer(b, concepts, force.slug, intent === 'findings' ? 'finding' : 'response');
+    // "What went wrong at X?" asks for the findings; only other words narrow the search.
+    const narrowing = concepts.filter((c) => !INTENT_TERMS.has(c.alternatives[0]?.join(' ') ?? ''));
+    if (parsed.command || narrowing.length === 0) return topicListAnswer(b, force.slug, intent);
+    return askAnswer(b, narrowing, force.slug, intent === 'findings' ? 'finding' : 'response');
   }
   if (concepts.length === 0) {
     if (force) return statusAnswer(b, force.slug);
@@ -158,6 +165,68 @@ function askAnswer(b: AnswerBuilder, concepts: Concept[], force: string | null, 
   const about = new Set(chosen.map((h) => h.passage.forces[0]));
   if (!force && about.size === 1) b.setForce([...about][0] ?? null);
   return b.done(force ? `What the sources say about ${b.forceName}:` : 'What the sources say:');
+}
+
+/** Words that only say which list is wanted ("what went wrong", "how did they respond"), stemmed. */
+const INTENT_TERMS = new Set([
+  'went',
+  'wrong',
+  'go',
+  'happen',
+  'find',
+  'found',
+  'finding',
+  'fail',
+  'failur',
+  'concern',
+  'problem',
+  'issu',
+  'criticis',
+  'critic',
+  'respond',
+  'respons',
+  'react',
+  'reaction',
+  'repli',
+  'comment',
+  'think',
+  'sai',
+  'report',
+]);
+const WHY_STAGE = /^\s*(?:why|how come|what (?:led|caused|were the reasons|was the reason))\b/i;
+/** Sentences that give a reason: causes of concern, failings, what inspectors found. */
+const CAUSAL =
+  /\b(?:causes? (?:of|for) concern|because|after|following|due to|over (?:concerns|failings)|failings?|failed|failures?|concerns?|found|revealed|not\b|inadequate|factors?)\b/i;
+
+/**
+ * "Why was X put into special measures?": the article that reported the force entering Engage (of the
+ * year asked about, if any) and its sentences giving the reasons, the inspectorate's first.
+ */
+function whyAnswer(b: AnswerBuilder, force: string, text: string): Answer | null {
+  const { kb } = b.engine;
+  const events = b.engine.statuses.get(force)?.events.filter((e) => e.stage === 'engage') ?? [];
+  const year = /\b(?:19|20)\d{2}\b/.exec(text)?.[0];
+  const inYear = year ? events.filter((e) => e.date.startsWith(year)) : [];
+  const pool = inYear.length ? inYear : events;
+  const about = (p: Passage) => p.forces.includes(force) && p.speakerRole !== 'force';
+  const explained = pool.find((e) =>
+    (kb.byArticle.get(e.articleId) ?? []).some((p) => about(p) && p.topic === 'finding'),
+  );
+  const event = explained ?? pool[0];
+  if (!event) return null;
+  const score = (p: Passage) =>
+    (CAUSAL.test(p.text) ? 2 : 0) +
+    (p.topic === 'finding' ? 1 : 0) +
+    (p.speakerRole === 'inspectorate' ? 1 : 0) +
+    (event.passages[0]?.id === p.id ? 1.5 : 0) -
+    (p.named.length >= 3 ? 2 : 0);
+  const ranked = (kb.byArticle.get(event.articleId) ?? [])
+    .filter((p) => about(p) && (p.topic === 'finding' || p.topic === 'status'))
+    .sort((x, y) => score(y) - score(x) || x.position - y.position)
+    .slice(0, MAX_ASK_CITATIONS);
+  if (ranked.length === 0) return null;
+  for (const p of ranked) b.cite(p);
+  return b.done(`Why ${b.forceName} was put into Engage (“special measures”), as reported on ${event.date}:`);
 }
 
 function topicListAnswer(b: AnswerBuilder, force: string, intent: 'findings' | 'responses'): Answer {

@@ -19,7 +19,7 @@ const COMMAND_RE = new RegExp(`^\\s*/?(${COMMANDS.join('|')})\\b(?::)?\\s*(.*)$`
 const STAGE_WORDS =
   /\b(?:special measures|engage|enhanced (?:level of )?monitoring|monitoring|scan|status|stage|routine monitoring)\b/i;
 const LIST_FORCES =
-  /\b(?:which|what|list|how many|all|every|name)\b[^?]{0,40}\bforces\b|\bforces\b[^?]{0,30}\b(?:are|in|under)\b[^?]{0,30}\b(?:special measures|engage|enhanced monitoring|monitoring)\b/i;
+  /\b(?:which|what|list|how many|all|every|name)\b[^?]{0,40}\bforces?\b|\bforces\b[^?]{0,30}\b(?:are|in|under)\b[^?]{0,30}\b(?:special measures|engage|enhanced monitoring|monitoring)\b/i;
 const SOURCES = /\b(?:sources|which articles|what articles|your articles|what do you know|knowledge base)\b/i;
 const WHY_HOW = /^\s*(?:why|how come|what (?:led|caused|were the reasons))\b/i;
 const SAY_WORDS =

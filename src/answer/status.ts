@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import type { Passage } from '../knowledge/schema.js';
-import { ENGAGE_TERMS, EXIT_TERMS, SPECULATIVE_TERMS } from '../knowledge/vocabulary.js';
+import { ENGAGE_TERMS, EXIT_TERMS, SCAN_TERMS, SPECULATIVE_TERMS } from '../knowledge/vocabulary.js';
 import type { Stage } from './types.js';
 
 /** Status evidence from one article about one force. */
@@ -24,25 +24,45 @@ export interface ForceStatus {
   omittedBy: { articleId: string; date: string; passage: Passage } | null;
 }
 
-/** Which stage a sentence reports, if any: exits first, since they mention "special measures" too. */
-export function stageOf(text: string): Exclude<Stage, 'unknown'> | null {
-  if (EXIT_TERMS.test(text)) return 'scan';
-  if (ENGAGE_TERMS.test(text) && !SPECULATIVE_TERMS.test(text)) return 'engage';
+/** Subordinate and relative clauses tell of other times: "…, which was put into special measures in 2021,". */
+const SUBORDINATE =
+  /,\s*(?:which|who)\b[^,]*(?:,|$)|\b(?:after|since|before|when|until|although|though|while|once)\b[^,;.]*/gi;
+const YEAR = /\b(?:19|20)\d{2}\b/g;
+
+/**
+ * Which stage a sentence reports about its subject, if any, read from its main clause: "placed back into
+ * special measures, four years after it was moved out" is an entry. With `articleDate`, a main clause
+ * dated to an earlier year ("was moved out of Engage in June 2021") is history, not news, and reports
+ * nothing.
+ *
+ * @example stageOf('Kent Police, which entered Engage in 2021, has been taken out of special measures.') // 'scan'
+ */
+export function stageOf(text: string, articleDate?: string): Exclude<Stage, 'unknown'> | null {
+  const main = text.replace(SUBORDINATE, ' ');
+  if (articleDate) {
+    const year = Number(articleDate.slice(0, 4));
+    if ((main.match(YEAR) ?? []).some((y) => Number(y) < year)) return null;
+  }
+  if (EXIT_TERMS.test(main) || SCAN_TERMS.test(main)) return 'scan';
+  if (ENGAGE_TERMS.test(main) && !SPECULATIVE_TERMS.test(main)) return 'engage';
   return null;
 }
 
 /**
  * Builds every force's status timeline from the annotated passages. The newest article wins; within an
- * article an exit outweighs mentions of the old stage ("taken out of special measures it entered in
- * 2022"). A list of the Engage forces (a sentence naming three or more of them) in a newer article that
- * leaves a force out becomes a note on that force rather than silently keeping or dropping its stage.
+ * article the strongest sentence (naming the force, about its stage, earliest) decides. A list of the
+ * Engage forces (a sentence naming three or more of them) in a newer article that leaves a force out
+ * becomes a note on that force rather than silently keeping or dropping its stage.
  */
 export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
   const byForce = new Map<string, Map<string, { engage: Passage[]; scan: Passage[] }>>();
   const rosters = new Map<string, { forces: Set<string>; passage: Passage }>();
+  const dateOf = (articleId: string) => kb.articles.get(articleId)?.published ?? '0000-00-00';
+  const stages = new Map<string, Exclude<Stage, 'unknown'>>();
   for (const p of kb.passages) {
-    const stage = stageOf(p.text);
+    const stage = stageOf(p.text, dateOf(p.articleId));
     if (!stage) continue;
+    stages.set(p.id, stage);
     for (const force of p.forces) {
       const perArticle = byForce.get(force) ?? new Map();
       byForce.set(force, perArticle);
@@ -59,13 +79,13 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
   // Forces in a roster article's other Engage sentences belong to its roster too.
   for (const [articleId, roster] of rosters)
     for (const p of kb.byArticle.get(articleId) ?? [])
-      if (stageOf(p.text) === 'engage') for (const f of p.forces) roster.forces.add(f);
+      if (stages.get(p.id) === 'engage') for (const f of p.forces) roster.forces.add(f);
 
-  const dateOf = (articleId: string) => kb.articles.get(articleId)?.published ?? '0000-00-00';
   const out = new Map<string, ForceStatus>();
   for (const [force, perArticle] of byForce) {
     const events: ArticleEvidence[] = [...perArticle].map(([articleId, ev]) => {
-      const stage = ev.scan.length > 0 ? 'scan' : 'engage';
+      const strongest = rankEvidence([...ev.engage, ...ev.scan], force)[0];
+      const stage = strongest && ev.scan.includes(strongest) ? 'scan' : 'engage';
       return { articleId, date: dateOf(articleId), stage, passages: rankEvidence(ev[stage], force) };
     });
     events.sort((a, b) => b.date.localeCompare(a.date) || a.articleId.localeCompare(b.articleId));

@@ -23,6 +23,8 @@ interface Speaker {
   force: string | null;
   /** A person (he/she may refer back to them) rather than an organisation (it/the force). */
   person: boolean;
+  /** How the article introduced them, name aside: "WMP Chief Constable", "police, fire and crime commissioner". */
+  description: string;
 }
 
 interface Person extends Speaker {
@@ -91,7 +93,8 @@ export function annotateArticle(
     if (names.length > 0 && !SUBJECT_ANAPHORA.test(s.text)) focus = names[0] ?? focus;
     else if (names.length === 0 && speaker?.force && speaker.role === 'force') focus = speaker.force;
 
-    quoteOpen = quoteBalance(s.text, quoteOpen);
+    // A paragraph opens its own quotes: a continuing quote re-opens with a quote mark.
+    quoteOpen = quoteBalance(s.text, newParagraph ? false : quoteOpen);
     if (speaker) {
       lastSpeaker = speaker;
       if (speaker.person) lastPerson = speaker;
@@ -106,6 +109,7 @@ export function annotateArticle(
       forces,
       named: names,
       speaker: speaker?.name ?? null,
+      speakerTitle: speaker?.description || null,
       speakerRole: speaker?.role ?? null,
       topic: topicOf(s.text, speaker),
     });
@@ -167,26 +171,7 @@ function findSpeaker(
 ): Speaker | null {
   const lead = LEAD_SPEAKER.exec(text);
   let who = lead?.groups?.who?.trim();
-  if (who) {
-    // "Appearing before the committee on Wednesday, a senior officer said" → the part after the last comma,
-    // unless the commas enclose an appositive name ("The chief constable of X, Kier Pritchard,").
-    if (who.includes(',') && !/,\s*$/.test(who)) {
-      const parts = who.split(',');
-      const last = parts.at(-1)?.trim() ?? who;
-      if (!/^[A-Z][\p{L}’'-]+(?:\s+[A-Z][\p{L}’'-]+)+$/u.test(last) || parts.length < 2) who = last;
-    }
-    who = who.replace(/,\s*$/, '');
-    // "… has been put into special measures after inspectors found" → "inspectors".
-    who =
-      who.split(/\s(?:after|before|because|when|since|while|although|though|once|until|as|so)\s/i).pop() ??
-      who;
-    who = who.replace(/^(?:after|before|because|when|since|while|although|though|once|until|as|so)\s+/i, '');
-    // "A letter from HMIC informing the force that …" → "A letter from HMIC".
-    const clause =
-      /\s(?:informing|telling|that|which|who|whose|published|released|issued|sent|seen|obtained)\b/.exec(who);
-    if (clause && clause.index > 0) who = who.slice(0, clause.index);
-    if (who.split(/\s+/).length > 12) who = undefined;
-  }
+  if (who) who = cleanLeadSpeaker(who);
   if (!who) {
     const tail = TAIL_SPEAKER.exec(text);
     who = tail?.groups?.who?.trim();
@@ -195,6 +180,28 @@ function findSpeaker(
   if (!who) who = ACCORDING_TO.exec(text)?.groups?.who?.trim();
   if (!who) return null;
   return resolveSpeaker(who, names, focus, gazetteer, people, lastSpeaker, lastPerson);
+}
+
+const CONJUNCTION = String.raw`(?:after|before|because|when|since|while|although|though|once|until|as|so)`;
+
+/**
+ * Narrows the words before "said" to the speaker: drops relative clauses ("The force, which polices …"),
+ * subordinate clauses ("… after inspectors found" → "inspectors") and leading phrases ("Appearing before
+ * the committee, a senior officer"), but keeps an appositive name ("The chief constable of X, Kier
+ * Pritchard"). Gives up (undefined) on anything too long to be a speaker.
+ */
+function cleanLeadSpeaker(raw: string): string | undefined {
+  let who = raw;
+  const clause =
+    /,?\s(?:informing|telling|that|which|who|whose|published|released|issued|sent|seen|obtained)\b/.exec(who);
+  if (clause && clause.index > 0) who = who.slice(0, clause.index);
+  who = who.split(new RegExp(`\\s${CONJUNCTION}\\s`, 'i')).pop() ?? who;
+  who = who.replace(new RegExp(`^${CONJUNCTION}\\s+`, 'i'), '').replace(/[,\s]+$/, '');
+  if (who.includes(',')) {
+    const last = who.split(',').at(-1)?.trim() ?? who;
+    if (!/^[A-Z][\p{L}’'-]+(?:\s+[A-Z][\p{L}’'-]+)+$/u.test(last)) who = last;
+  }
+  return who && who.split(/\s+/).length <= 12 ? who : undefined;
 }
 
 function resolveSpeaker(
@@ -209,9 +216,12 @@ function resolveSpeaker(
   const bare = who.replace(/^(?:but|and|so|then|however),?\s+/i, '');
   if (PRONOUN_PERSON.test(bare)) return lastPerson ?? lastSpeaker;
   if (PRONOUN_ORG.test(bare)) {
-    if (lastSpeaker && !lastSpeaker.person) return lastSpeaker;
+    // "It said…" continues the last organisation to speak; "the force said…" is always the force.
+    if (/^it$/i.test(bare) && lastSpeaker && !lastSpeaker.person) return lastSpeaker;
     const force = focus ? gazetteer.bySlug(focus) : undefined;
-    return force ? { name: force.name, role: 'force', force: force.slug, person: false } : null;
+    return force
+      ? { name: force.name, role: 'force', force: force.slug, person: false, description: '' }
+      : null;
   }
   const mentioned = gazetteer.mentions(bare).map((m) => m.slug);
   const personName = extractPersonName(bare, gazetteer);
@@ -228,6 +238,7 @@ function resolveSpeaker(
         role,
         force: role === 'force' || role === 'other' ? (mentioned[0] ?? focus) : null,
         person: true,
+        description: describe(bare.replace(personName, ' ')),
       };
       people.push(person);
       return person;
@@ -246,7 +257,16 @@ function resolveSpeaker(
     role,
     force,
     person: personName !== null || /\b(?:chief|officer|commissioner)\b/i.test(bare),
+    description: '',
   };
+}
+
+/** "Northamptonshire's police, fire and crime commissioner, " → "Northamptonshire's police fire and crime commissioner". */
+function describe(text: string): string {
+  return text
+    .replace(/[,()“”"]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function roleOf(who: string): SpeakerRole {
@@ -300,6 +320,8 @@ function nameTitledSpeakers(passages: Passage[], people: Person[]): Passage[] {
     const title = titleOf(p.speaker);
     if (!title) return p;
     const match = people.find((x) => x.title === title && (x.force === null || p.forces.includes(x.force)));
-    return match ? { ...p, speaker: match.name, speakerRole: match.role } : p;
+    return match
+      ? { ...p, speaker: match.name, speakerTitle: match.description || null, speakerRole: match.role }
+      : p;
   });
 }

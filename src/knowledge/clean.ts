@@ -140,7 +140,7 @@ const ALWAYS: ReadonlyArray<readonly [RegExp, string]> = [
 
 /** Matched only when the line is not shaped like a sentence (prose can start this way). */
 const WHEN_NOT_SENTENCE: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^(?:(?:additional )?reporting|writing|editing|edited|compiled|produced) by\b/, 'reporting credit'],
+  [/^\(?(?:(?:additional )?reporting|writing|editing|edited|compiled|produced) by\b/, 'reporting credit'],
   [/^(?:published|updated|last updated|posted|first published|modified)\b/, 'timestamp'],
   [/^\d{1,2}[:.]\d{2}\b|\b\d+ (?:minutes?|mins?|hours?|hrs?|days?) ago$/, 'timestamp'],
   [

@@ -103,6 +103,8 @@ export interface Passage {
   /** Slugs named explicitly in the text itself (subset of `forces`). */
   named: string[];
   speaker: string | null;
+  /** The speaker's rank or role as the article gives it ("Chief Constable", "police and crime commissioner"). */
+  speakerTitle: string | null;
   speakerRole: SpeakerRole | null;
   topic: Topic;
 }

@@ -20,6 +20,10 @@ export const EXIT_TERMS = new RegExp(
   'i',
 );
 
+/** A force said to be in the routine stage: "remains in the routine Scan stage", "under routine monitoring". */
+export const SCAN_TERMS =
+  /\b(?:in|into|under|at)\s+(?:the\s+)?(?:routine\s+)?[“"‘']?Scan[”"’']?(?:\s+(?:stage|phase|level))?\b|\b(?:remains?|remained|is|was|stays?|stayed)\s+(?:in|under)\s+(?:the\s+)?(?:routine|normal|standard)\s+(?:level of\s+)?monitoring\b/;
+
 /** Talk of Engage that is not a fact about the present: "could be put into special measures". */
 export const SPECULATIVE_TERMS =
   /\b(?:could|might|may|would|risks?|risking|threat(?:ened)?|faces?|facing|avoid(?:s|ed)?|escape[sd]?|warned it could)\b[^.;]{0,40}\b(?:special measures|engage|enhanced monitoring)\b/i;

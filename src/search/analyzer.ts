@@ -97,4 +97,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['failings', 'failures', 'concerns', 'problems', 'issues'],
   ['sex offenders', 'sexual offenders'],
   ['calls', '999'],
+  ['pcc', 'police and crime commissioner', 'police fire and crime commissioner', 'commissioner'],
+  ['runs', 'leads', 'heads', 'in charge', 'chief constable'],
+  ['money', 'funding', 'funds', 'budget', 'cash', 'pay for', 'investment'],
 ];

@@ -66,7 +66,7 @@ export function buildPassageIndex(kb: KnowledgeBase): PassageIndex {
   mini.addAll(
     passages.map((p, id) => {
       for (const t of new Set(analyzer.terms(p.text))) df.set(t, (df.get(t) ?? 0) + 1);
-      return { id, text: p.text, speaker: p.speaker ?? '' };
+      return { id, text: p.text, speaker: `${p.speaker ?? ''} ${p.speakerTitle ?? ''}` };
     }),
   );
   const n = Math.max(passages.length, 1);

@@ -27,8 +27,23 @@ describe('stageOf', () => {
     ['The force has exited the Engage process.', 'scan'],
     ['The force could be put into special measures if it fails to improve.', null],
     ['Officers engaged with the public.', null],
+    ['Warwickshire Police remains in the routine Scan stage of monitoring.', 'scan'],
+    [
+      'Kent Police, which was put into special measures in 2021, has been taken out of special measures.',
+      'scan',
+    ],
+    [
+      'Cumbria has been placed back into special measures, four years after it was moved out of the process.',
+      'engage',
+    ],
+    ['Greater Manchester Police, which was taken out of the process in 2022, was rated good.', null],
   ])('%s → %s', (text, stage) => {
     expect(stageOf(text)).toBe(stage);
+  });
+
+  it('reads a main clause dated to an earlier year as history, not news', () => {
+    expect(stageOf('Cumbria was moved out of Engage in June 2021.', '2025-02-20')).toBe(null);
+    expect(stageOf('Cumbria was moved out of Engage in June 2021.', '2021-06-10')).toBe('scan');
   });
 });
 
@@ -88,6 +103,36 @@ describe('status timeline', () => {
       body: 'Dorset Police could be placed into special measures next year.',
     };
     expect(engineOf(maybe).answer('/status dorset').status?.stage).toBe('unknown');
+  });
+
+  it('lets the lead sentence decide an article that also recalls an earlier exit', () => {
+    const back = {
+      id: 'back',
+      published: '2025-02-20',
+      body: [
+        'Cleveland Police has been placed back into special measures, two years after it was moved out of the process.',
+        'Cleveland Police was taken out of special measures in February 2023.',
+      ].join('\n'),
+    };
+    expect(engineOf(entry, exit, back).answer('/status cleveland').status?.stage).toBe('engage');
+  });
+
+  it('explains why a force entered Engage from the article that reported it', () => {
+    const why = {
+      id: 'why',
+      published: '2021-05-01',
+      body: [
+        'Dorset Police has been put into special measures.',
+        'Inspectors found the force had failed to record thousands of crimes.',
+        'The chief constable said the force was already improving.',
+      ].join('\n'),
+    };
+    const a = engineOf(why).answer('why was dorset put into special measures?');
+    expect(a.answered).toBe(true);
+    expect(a.citations.map((c) => c.text)).toContain(
+      'Inspectors found the force had failed to record thousands of crimes.',
+    );
+    expect(a.citations.some((c) => c.speakerRole === 'force')).toBe(false);
   });
 
   it('lists every force with evidence and its stage for /forces', () => {

@@ -78,6 +78,44 @@ describe('annotation of unseen copy', () => {
     expect(e.kb.passages[1]?.forces).toEqual(['kent']);
   });
 
+  it('keeps the speaker through a straight-quoted paragraph that continues a quote', () => {
+    const e = engineOf({
+      id: 'q',
+      published: '2024-01-01',
+      body: [
+        'Chief Constable Andrea Collingwood said: "We accept the findings.',
+        '"I would ask victims not to lose faith in us. If you come forward, you will be listened to."',
+      ].join('\n'),
+    });
+    expect(e.kb.passages.map((p) => p.speaker)).toEqual([
+      'Andrea Collingwood',
+      'Andrea Collingwood',
+      'Andrea Collingwood',
+    ]);
+  });
+
+  it('finds the speaker behind a relative clause and the subject behind a subordinate one', () => {
+    const e = engineOf({
+      id: 'r',
+      published: '2024-01-01',
+      body: [
+        'Cumbria Constabulary has been placed in special measures after inspectors found delays.',
+        "The force, which polices England's second-largest county, said it faced particular challenges.",
+      ].join('\n'),
+    });
+    expect(e.kb.passages[0]).toMatchObject({ speaker: 'inspectors', speakerRole: 'inspectorate' });
+    expect(e.kb.passages[1]).toMatchObject({ speaker: 'Cumbria Constabulary', speakerRole: 'force' });
+  });
+
+  it('does not attach sentences about forces in general to the force in focus', () => {
+    const e = engineOf({
+      id: 'g',
+      published: '2024-01-01',
+      body: 'Kent Police was praised.\nForces in Engage receive additional support from the inspectorate.',
+    });
+    expect(e.kb.passages[1]?.forces).toEqual([]);
+  });
+
   it('names a chief constable introduced after a title-only mention', () => {
     const e = engineOf({
       id: 'b',

@@ -136,6 +136,7 @@ describe('lines that are furniture on their own', () => {
     ['Copyright 2024 Northvale Echo. All rights reserved.', 'copyright'],
     ['© Press Association 2024', 'copyright'],
     ['Reporting by Jane Doe', 'reporting credit'],
+    ['(Reporting by Harriet Dunmore; editing by Kevin Ashe)', 'reporting credit'],
     ['Watch: Chief constable responds to report', 'promo: watch/listen'],
     ['Listen: The Crime Desk podcast', 'promo: watch/listen'],
     ['Related: Force placed in special measures', 'related link after "Related"'],
