@@ -115,7 +115,7 @@ function rankEvidence(passages: Passage[], force: string): Passage[] {
     (p.named.includes(force) ? 4 : 0) +
     (p.forces[0] === force ? 2 : 0) +
     (p.topic === 'status' ? 2 : 0) +
-    (p.speakerRole === 'force' ? -1 : 0) +
+    (p.speakerRole === 'force' ? -3 : 0) +
     (p.named.length >= 3 ? -1 : 0);
   return [...passages].sort((a, b) => weight(b) - weight(a) || a.position - b.position);
 }
