@@ -41,7 +41,11 @@ export function checkAttachment(a: AttachmentInfo, allowedHosts: readonly string
   }
   if (!allowedHosts.includes(url.host) && !allowedHosts.includes(url.hostname))
     return 'The attachment does not come from Discord’s file servers.';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowedHosts.includes(url.host)))
+  // Discord's CDN is always HTTPS; plain HTTP only for the host of DISCORD_API_BASE (a proxy or test server).
+  if (
+    url.protocol !== 'https:' &&
+    (url.protocol !== 'http:' || DISCORD_ATTACHMENT_HOSTS.includes(url.hostname))
+  )
     return 'The attachment URL is not HTTPS.';
   return null;
 }

@@ -215,7 +215,8 @@ function answeredEmbed(answer: Answer): APIEmbed {
       const dates =
         r.since && r.since !== r.asOf ? `since ${r.since}, as of ${r.asOf}` : `as of ${r.asOf ?? '—'}`;
       const note = r.note ? ` — note: ${escapeMarkdown(r.note)}` : '';
-      return `${STAGE_DOT[r.stage]} **${escapeMarkdown(r.name)}** — ${stageShort(r.stage)} · ${dates}${note}`;
+      const refs = (r.evidence ?? []).map((n) => refFor(byN, n)).join(' ');
+      return `${STAGE_DOT[r.stage]} **${escapeMarkdown(r.name)}** — ${stageShort(r.stage)} · ${dates}${refs ? ` ${refs}` : ''}${note}`;
     });
     const cited = quotes(answer.citations.map((c) => c.n));
     const fit = fitBlocks(
