@@ -39,6 +39,19 @@ describe('loadKnowledgeFolder', () => {
     expect(byFile['articles/notes.txt']).toMatchObject({ severity: 'warning' });
   });
 
+  it('loads a folder of 10,000 files, reporting the broken ones among them', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 10_000; i++) {
+      const id = `article-${i}`;
+      files[`${id}.md`] = i % 1000 === 7 ? `---\nid: ${id}\n---\nNo title.\n` : good(id);
+    }
+    const dir = await folder(files);
+    const loaded = await loadKnowledgeFolder(dir);
+    expect(loaded.articles).toHaveLength(9_990);
+    expect(loaded.issues.filter((i) => i.severity === 'error')).toHaveLength(30);
+    expect(loaded.issues.map((i) => i.file)).toContain('articles/article-7.md');
+  }, 60_000);
+
   it('explains a folder without a gazetteer instead of crashing on it', async () => {
     const dir = await folder({ 'good-one.md': good('good-one') }, false);
     await expect(loadKnowledgeFolder(dir)).rejects.toThrow(KnowledgeFolderError);
