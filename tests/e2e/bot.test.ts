@@ -2,6 +2,7 @@
  * The bot end to end: the real discord.js client, our handlers and commands, against the fake Discord in
  * tests/support/fake-discord.ts. Every test gets its own fake, bot and temp copy of the knowledge folder.
  */
+import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +33,8 @@ const ADMIN = '200000000000000022';
 const OTHER = '200000000000000023';
 const OTHER_BOT = '200000000000000030';
 const TOKEN = 'fake.bot.token-never-logged';
-const KNOWLEDGE = path.resolve(import.meta.dirname, '../../knowledge');
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const KNOWLEDGE = path.join(ROOT, 'knowledge');
 
 let commands: Map<string, Command>;
 let fake: FakeDiscord | undefined;
@@ -578,3 +580,54 @@ describe('npm run deploy', () => {
     expect(fake.registeredCommands.global).toHaveLength(7);
   });
 });
+
+describe('npm start and npm run deploy as processes', () => {
+  it('deploys, answers, never logs the token, and exits cleanly on SIGTERM', async () => {
+    const { fake, dir } = await start();
+    await bot?.stop();
+    const env = {
+      ...process.env,
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_CLIENT_ID: fake.applicationId,
+      DISCORD_GUILD_ID: GUILD,
+      DISCORD_API_BASE: fake.apiBase,
+      ASK_CHANNEL_IDS: ASK,
+      MODERATOR_ROLE_IDS: MOD_ROLE,
+      KNOWLEDGE_DIR: dir,
+      LOG_LEVEL: 'info',
+    };
+    const run = (script: string) => spawn(process.execPath, ['--import', 'tsx', script], { env, cwd: ROOT });
+    const deploy = run('src/discord/deploy.ts');
+    let deployOut = '';
+    deploy.stdout.on('data', (d) => {
+      deployOut += d;
+    });
+    expect(await new Promise((r) => deploy.on('exit', r))).toBe(0);
+    expect(deployOut).toMatch(/Registered 7 commands in server/);
+
+    const child = run('src/discord/main.ts');
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    await waitUntil(() => out.includes('connected to Discord'), 10_000);
+    await fake.sendMessage({ channelId: ASK, content: 'Is Wiltshire Police in special measures?' });
+    const reply = await fake.waitForChannelMessage(ASK, undefined, { timeoutMs: 5000 });
+    expect(embedOf(reply.body).title).toContain('Wiltshire Police');
+    child.kill('SIGTERM');
+    expect(await new Promise((r) => child.on('exit', (code) => r(code)))).toBe(0);
+    expect(out).toContain('"msg":"stopped"');
+    expect(out).not.toContain(TOKEN);
+  });
+});
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
