@@ -1,7 +1,7 @@
-import MiniSearch, { type SearchResult } from 'minisearch';
 import type { KnowledgeBase } from '../knowledge/build.js';
 import type { Passage, Topic } from '../knowledge/schema.js';
 import { type Analyzer, createAnalyzer, SYNONYM_GROUPS, tokenize } from './analyzer.js';
+import { Postings, PostingsBuilder, type PostingsData } from './postings.js';
 
 /** One idea in a question: the words the user typed, and the synonyms that count as the same idea. */
 export interface Concept {
@@ -42,6 +42,8 @@ export interface PassageIndex {
   concepts(question: string): Concept[];
   search(concepts: Concept[], opts?: SearchOptions): SearchHit[];
   size: number;
+  /** The index as plain data (typed arrays and strings) for `loadPassageIndex`: the cache and worker builds. */
+  serialize(): PostingsData;
 }
 
 /**
@@ -50,25 +52,69 @@ export interface PassageIndex {
  * prefix matching for longer words, synonyms, force filtering and topic boosting.
  */
 export function buildPassageIndex(kb: KnowledgeBase): PassageIndex {
+  const analyzer = analyzerFor(kb);
+  const passages = kb.passages;
+  const builder = new PostingsBuilder(INDEX_FIELDS.length);
+  for (const p of passages) builder.add(INDEX_FIELDS.map((field) => fieldInput(analyzer, field(p))));
+  return indexOver(kb, analyzer, new Postings(builder.finish()));
+}
+
+/** The indexed fields of a passage, in field order (boosts in `FIELD_BOOSTS`). */
+const INDEX_FIELDS: ((p: Passage) => string)[] = [
+  (p) => p.text,
+  (p) => `${p.speaker ?? ''} ${p.speakerTitle ?? ''}`,
+];
+const FIELD_BOOSTS = [2, 1];
+
+function fieldInput(analyzer: Analyzer, text: string) {
+  const tokens = tokenize(text);
+  const terms: string[] = [];
+  for (const tok of tokens) {
+    const t = analyzer.term(tok);
+    if (t) terms.push(t);
+  }
+  return { terms, length: new Set(tokens).size };
+}
+
+function analyzerFor(kb: KnowledgeBase): Analyzer {
   const protectedWords = new Set<string>();
   for (const f of kb.gazetteer.forces)
     for (const phrase of [f.name, ...f.aliases])
       for (const w of tokenize(phrase)) if (!COMMON_NAME_WORDS.has(w.toLowerCase())) protectedWords.add(w);
-  const analyzer = createAnalyzer(protectedWords);
+  return createAnalyzer(protectedWords);
+}
+
+/**
+ * Rebuilds a passage index from `PassageIndex.serialize()` output for the same knowledge base (its
+ * passages in the same order), without analysing any text: what a cached start and a refresh built on a
+ * worker thread do.
+ */
+export function loadPassageIndex(kb: KnowledgeBase, data: PostingsData): PassageIndex {
+  if (data.docCount !== kb.passages.length || data.fields.length !== INDEX_FIELDS.length)
+    throw new Error(
+      `index data does not match the knowledge base (${data.docCount} documents, ${kb.passages.length} passages)`,
+    );
+  return indexOver(kb, analyzerFor(kb), new Postings(data));
+}
+
+function indexOver(kb: KnowledgeBase, analyzer: Analyzer, postings: Postings): PassageIndex {
   const passages = kb.passages;
-  const mini = new MiniSearch<{ id: number; text: string; speaker: string }>({
-    fields: ['text', 'speaker'],
-    storeFields: [],
-    tokenize,
-    processTerm: (t) => analyzer.term(t),
+  const byForce = new Map<string, Uint32Array>();
+  passages.forEach((p, i) => {
+    for (const f of p.forces) {
+      let bits = byForce.get(f);
+      if (!bits) {
+        bits = new Uint32Array((passages.length >>> 5) + 1);
+        byForce.set(f, bits);
+      }
+      bits[i >>> 5] = (bits[i >>> 5] as number) | (1 << (i & 31));
+    }
   });
   const df = new Map<string, number>();
-  mini.addAll(
-    passages.map((p, id) => {
-      for (const t of new Set(analyzer.terms(p.text))) df.set(t, (df.get(t) ?? 0) + 1);
-      return { id, text: p.text, speaker: `${p.speaker ?? ''} ${p.speakerTitle ?? ''}` };
-    }),
-  );
+  for (const t of postings.data.terms) {
+    const d = postings.docFreq(t, 0);
+    if (d) df.set(t, d);
+  }
   const n = Math.max(passages.length, 1);
   const idf = (term: string) => Math.log(1 + n / (1 + (df.get(term) ?? 0)));
   const vocabulary = [...df.keys()].sort();
@@ -119,46 +165,93 @@ export function buildPassageIndex(kb: KnowledgeBase): PassageIndex {
     if (cs.length === 0) return [];
     const queryTerms = [...new Set(cs.flatMap((c) => c.alternatives.flat()))];
     const force = opts.force ?? null;
-    const results: SearchResult[] = mini.search(queryTerms.join(' '), {
-      fields: ['text', 'speaker'],
-      boost: { text: 2, speaker: 1 },
+    const raw = postings.search(queryTerms, {
+      boosts: FIELD_BOOSTS,
       fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
       maxFuzzy: 2,
       prefix: (term) => term.length >= 5,
-      combineWith: 'OR',
-      // The terms are analysed already (stems, synonyms); analysing them again would stem a stem.
-      processTerm: (t) => t,
-      ...(force
-        ? { filter: (r: SearchResult) => passages[r.id as number]?.forces.includes(force) ?? false }
-        : {}),
     });
-    const top = results[0]?.score ?? 1;
-    const hits: SearchHit[] = [];
-    for (const r of results) {
-      const passage = passages[r.id as number];
+    const bits = force ? byForce.get(force) : undefined;
+    if (force && !bits) return [];
+    const inForce = (d: number) => !bits || ((bits[d >>> 5] as number) >>> (d & 31)) & 1;
+    let top = 0;
+    for (let i = 0; i < raw.count; i++) {
+      const d = raw.docs[i] as number;
+      if (inForce(d) && (raw.scores[d] as number) > top) top = raw.scores[d] as number;
+    }
+    if (top === 0) top = 1;
+    // Which concepts a set of matched query terms covers, worked out once per distinct set.
+    const termIndex = new Map(queryTerms.map((t, i) => [t, i]));
+    const altIndices = cs.map((c) => c.alternatives.map((alt) => alt.map((t) => termIndex.get(t) ?? -1)));
+    const byMask = new Map<number | string, { matched: Concept[]; coverage: number }>();
+    const coverageOf = (d: number) => {
+      const words = raw.maskWords;
+      const key =
+        words === 1 ? (raw.masks[d] as number) : String(raw.masks.subarray(d * words, d * words + words));
+      let got = byMask.get(key);
+      if (!got) {
+        const has = (t: number) => t >= 0 && ((raw.masks[d * words + (t >>> 5)] as number) >>> (t & 31)) & 1;
+        const matched = cs.filter((_, ci) => altIndices[ci]?.some((alt) => alt.every(has)));
+        const gained = matched.reduce((s, c) => s + c.weight, 0);
+        const missing = cs.reduce(
+          (s, c) => (matched.includes(c) ? s : s + c.weight * (c.known ? 0.6 : 1.2)),
+          0,
+        );
+        got = { matched, coverage: gained / (gained + missing || 1) };
+        byMask.set(key, got);
+      }
+      return got;
+    };
+    // Keep only the best `limit` (score, then reading position, then index order) while scanning.
+    const limit = opts.limit ?? 20;
+    const best: Ranked[] = [];
+    // Upper bound of what the passage boosts below can add (keep it in step with them): a candidate that
+    // cannot reach the current last place is skipped without reading its passage.
+    const maxBoost = (opts.topic ? 1.5 : 0) + (force ? 0.8 : 0);
+    for (let i = 0; i < raw.count; i++) {
+      const d = raw.docs[i] as number;
+      if (!inForce(d)) continue;
+      const rawScore = raw.scores[d] as number;
+      let score = coverageOf(d).coverage * 10 + (rawScore / top) * 2;
+      const worst = best.length >= limit ? best[best.length - 1] : undefined;
+      if (worst && score + maxBoost < worst.score) continue;
+      const passage = passages[d];
       if (!passage) continue;
-      const got = new Set(r.queryTerms);
-      const matched = cs.filter((c) => c.alternatives.some((alt) => alt.every((t) => got.has(t))));
-      const gained = matched.reduce((s, c) => s + c.weight, 0);
-      const missing = cs.reduce(
-        (s, c) => (matched.includes(c) ? s : s + c.weight * (c.known ? 0.6 : 1.2)),
-        0,
-      );
-      const coverage = gained / (gained + missing || 1);
-      let score = coverage * 10 + (r.score / top) * 2;
       if (opts.topic && passage.topic === opts.topic) score += 1.5;
       // "What did inspectors find" is not answered by the force's rebuttal, nor the reverse.
       if (opts.topic === 'finding' && passage.speakerRole === 'force') score -= 1.5;
       if (opts.topic === 'response' && passage.speakerRole === 'inspectorate') score -= 1.5;
       if (force && passage.named.includes(force)) score += 0.5;
       if (force && passage.forces[0] === force) score += 0.3;
-      hits.push({ passage, coverage, score, matched: matched.map((c) => c.label) });
+      const r: Ranked = { d, score, position: passage.position, raw: rawScore };
+      if (worst && !ranksBefore(r, worst)) continue;
+      let at = best.length;
+      while (at > 0 && ranksBefore(r, best[at - 1] as Ranked)) at--;
+      best.splice(at, 0, r);
+      if (best.length > limit) best.pop();
     }
-    hits.sort((a, b) => b.score - a.score || a.passage.position - b.passage.position);
-    return hits.slice(0, opts.limit ?? 20);
+    return best.map(({ d, score }) => {
+      const { matched, coverage } = coverageOf(d);
+      return { passage: passages[d] as Passage, coverage, score, matched: matched.map((c) => c.label) };
+    });
   };
 
-  return { analyzer, concepts, search, size: passages.length };
+  return { analyzer, concepts, search, size: passages.length, serialize: () => postings.data };
+}
+
+interface Ranked {
+  d: number;
+  score: number;
+  position: number;
+  raw: number;
+}
+
+/** Best first: final score, then reading position, then search score, then index order. */
+function ranksBefore(a: Ranked, b: Ranked): boolean {
+  if (a.score !== b.score) return a.score > b.score;
+  if (a.position !== b.position) return a.position < b.position;
+  if (a.raw !== b.raw) return a.raw > b.raw;
+  return a.d < b.d;
 }
 
 /** Words in force names that are ordinary English: they must stem like the rest ("police"/"policing"). */

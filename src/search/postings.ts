@@ -84,8 +84,12 @@ export class PostingsBuilder {
       const n = p.term.length;
       const offsets = new Uint32Array(termCount + 1);
       const termIds = p.term.view();
-      for (let i = 0; i < n; i++) offsets[(termIds[i] as number) + 1]++;
-      for (let t = 0; t < termCount; t++) offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
+      for (let i = 0; i < n; i++) {
+        const slot = (termIds[i] as number) + 1;
+        offsets[slot] = (offsets[slot] as number) + 1;
+      }
+      for (let t = 0; t < termCount; t++)
+        offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
       const cursor = offsets.slice(0, termCount);
       const docs = new Uint32Array(n);
       const tfs = new Uint16Array(n);
