@@ -110,7 +110,7 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
       system: message.system,
       channelId: message.channelId,
       parentChannelId: channel.isThread() ? channel.parentId : null,
-      mentionsBot: message.mentions.users.has(botId) && !message.mentions.everyone,
+      mentionsBot: message.mentions.users.has(botId),
       replyToMessageId: message.reference?.messageId ?? null,
     },
     { botId, askChannelIds: deps.askChannelIds, conversations: deps.conversations },
