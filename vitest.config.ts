@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // Tests build from source every time; the cache tests turn it on for themselves.
+    env: { INDEX_CACHE: 'off' },
   },
 });

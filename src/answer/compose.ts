@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import { buildKnowledgeBase } from '../knowledge/build.js';
 import type { Article, Force, Passage, Topic } from '../knowledge/schema.js';
+import { isTypoOf } from '../knowledge/typos.js';
 import { ENGAGE_TERMS } from '../knowledge/vocabulary.js';
 import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
 import { buildPassageIndex } from '../search/index.js';
@@ -38,8 +39,18 @@ const SUGGESTIONS = [
  */
 export function createEngine(articles: readonly Article[], forces: readonly Force[]): Engine {
   const kb = buildKnowledgeBase(articles, forces);
-  const index = buildPassageIndex(kb);
-  const statuses = buildStatuses(kb);
+  return assembleEngine(kb, buildPassageIndex(kb), buildStatuses(kb));
+}
+
+/**
+ * An engine from parts built elsewhere: a cached or off-thread build (`src/answer/snapshot.ts`) restores
+ * the knowledge base, index and statuses without re-running the pipeline.
+ */
+export function assembleEngine(
+  kb: KnowledgeBase,
+  index: PassageIndex,
+  statuses: Map<string, ForceStatus>,
+): Engine {
   const forcesWithEvidence = new Set(kb.passages.flatMap((p) => p.forces));
   const engine: Engine = {
     kb,
@@ -110,28 +121,8 @@ function isForceWord(term: string, forceWords: Set<string>, parsed: ParsedQuery)
   if (forceWords.has(term)) return true;
   // Typed variants of the force's name ("midlnads") that made the gazetteer match it.
   if (parsed.force?.via === 'fuzzy' && term.length >= 5)
-    for (const w of forceWords)
-      if (w.length >= 5 && editDistanceAtMost(term, w, term.length >= 8 ? 2 : 1)) return true;
+    for (const w of forceWords) if (w.length >= 5 && isTypoOf(term, w)) return true;
   return false;
-}
-
-function editDistanceAtMost(a: string, b: string, max: number): boolean {
-  if (Math.abs(a.length - b.length) > max) return false;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let prev2: number[] = [];
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, (prev2[j - 2] ?? 0) + 1);
-      cur.push(v);
-    }
-    prev2 = prev;
-    prev = cur;
-  }
-  return (prev[b.length] ?? max + 1) <= max;
 }
 
 function topicHint(text: string): Topic | null {
@@ -140,6 +131,7 @@ function topicHint(text: string): Topic | null {
     !/\b(?:hmic|inspector|watchdog|report|letter)/i.test(text)
   )
     return 'response';
+  if (/\bwhat (?:has|have|is|are|was|were)\b[^?]*\b(?:done|doing|do)\b/i.test(text)) return 'response';
   if (/\b(?:find|found|findings|report|inspectors?|concerns?|failings?)\b/i.test(text)) return 'finding';
   if (/\b(?:special measures|engage|monitoring)\b/i.test(text)) return 'status';
   return null;
@@ -264,11 +256,31 @@ function topicListAnswer(b: AnswerBuilder, force: string, intent: 'findings' | '
 function statusAnswer(b: AnswerBuilder, force: string): Answer {
   const st = b.engine.statuses.get(force);
   const name = b.forceName ?? force;
-  if (!st)
-    return b.status(
-      { stage: 'unknown', since: null, asOf: null, note: null, evidence: [], history: [] },
-      `The knowledge base has no evidence about ${name}'s monitoring stage, so its status is unknown — that does not mean it is out of special measures.`,
+  if (!st) {
+    const unknown: StatusInfo = {
+      stage: 'unknown',
+      since: null,
+      asOf: null,
+      note: null,
+      evidence: [],
+      history: [],
+    };
+    // "Warned it could be put into special measures" is not a stage, but it is what the sources say.
+    const mentions = b.engine.kb.passages.filter(
+      (p) => p.forces.includes(force) && ENGAGE_TERMS.test(p.text),
     );
+    if (mentions.length === 0)
+      return b.status(
+        unknown,
+        `The knowledge base has no evidence about ${name}'s monitoring stage, so its status is unknown — that does not mean it is out of special measures.`,
+      );
+    unknown.evidence = mentions.slice(0, 3).map((p) => b.cite(p));
+    return b.status(
+      unknown,
+      `The knowledge base has no report of ${name} entering or leaving Engage, so its stage is unknown. What the sources say:`,
+      true,
+    );
+  }
   b.intent = 'status';
   const [current, ...older] = st.events;
   const evidence = (current?.passages ?? []).slice(0, 3).map((p) => b.cite(p));
@@ -443,8 +455,9 @@ class AnswerBuilder {
     return this.answer(true, headline, null);
   }
 
-  status(info: StatusInfo, headline: string): Answer {
-    return this.answer(info.stage !== 'unknown', headline, info, info.stage === 'unknown' ? SUGGESTIONS : []);
+  /** A status answer; an unknown stage counts as answered only when sources were still cited. */
+  status(info: StatusInfo, headline: string, answered = info.stage !== 'unknown'): Answer {
+    return this.answer(answered, headline, info, answered ? [] : SUGGESTIONS);
   }
 
   abstain(headline: string): Answer {

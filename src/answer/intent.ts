@@ -1,4 +1,5 @@
 import type { ForceMatch, Gazetteer } from '../knowledge/gazetteer.js';
+import { isTypoOf } from '../knowledge/typos.js';
 import type { Intent } from './types.js';
 
 /** A question after reading: what is asked, about which force, and the words left to search for. */
@@ -20,6 +21,13 @@ const STAGE_WORDS =
   /\b(?:special measures|engage|enhanced (?:level of )?monitoring|monitoring|scan|status|stage|routine monitoring)\b/i;
 const LIST_FORCES =
   /\b(?:which|what|list|how many|all|every|name)\b[^?]{0,40}\bforces?\b|\bforces\b[^?]{0,30}\b(?:are|in|under)\b[^?]{0,30}\b(?:special measures|engage|enhanced monitoring|monitoring)\b/i;
+/**
+ * A status question asks yes/no or when: "is X still in…", "has X left…", "when was X put into…", "X status",
+ * or names no question at all ("gmp special measures?"). "What does X need to improve after leaving Engage?"
+ * and "why was X put into…" ask for something else.
+ */
+const STATUS_SHAPE =
+  /^(?:(?:so|and|but|ok|okay|hi|hey)[,\s]+)?(?:(?:is|are|was|were|has|have|had|did|does|do|will|would|can|could|remind me if)\b|when\b|since when\b|how long\b|(?:what|which)(?:'s| is| was)? (?:the )?(?:stage|status|monitoring)\b|status\b|stage\b|(?!(?:what|why|how|who|where|which|tell|list|show|explain|describe|give)\b))/i;
 const SOURCES = /\b(?:sources|which articles|what articles|your articles|what do you know|knowledge base)\b/i;
 const WHY_HOW = /^\s*(?:why|how come|what (?:led|caused|were the reasons))\b/i;
 const SAY_WORDS =
@@ -40,7 +48,7 @@ export function parseQuery(
   gazetteer: Gazetteer,
   contextForce: string | null = null,
 ): ParsedQuery {
-  const q = query.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  const q = fixStageTypos(query.normalize('NFKC').replace(/\s+/g, ' ').trim());
   const cmd = COMMAND_RE.exec(q);
   if (cmd && (q.startsWith('/') || isBareCommand(cmd[1] ?? '', cmd[2] ?? ''))) {
     const intent = (cmd[1] ?? '').toLowerCase() as Intent;
@@ -61,7 +69,7 @@ export function parseQuery(
   const base = { force, unknownForce: null, text: q, command: false };
   if (!found && LIST_FORCES.test(q) && STAGE_WORDS.test(q)) return { ...base, intent: 'forces', force: null };
   if (!found && SOURCES.test(q)) return { ...base, intent: 'sources', force: null };
-  if (force && STAGE_WORDS.test(q) && !WHY_HOW.test(q) && !SAY_WORDS.test(q) && !FIND_WORDS.test(q))
+  if (force && STAGE_WORDS.test(q) && STATUS_SHAPE.test(q) && !SAY_WORDS.test(q) && !FIND_WORDS.test(q))
     return { ...base, intent: 'status' };
   if (force && SAY_WORDS.test(q) && !INSPECTORATE_SUBJECT.test(q)) return { ...base, intent: 'responses' };
   if (force && FIND_WORDS.test(q) && !SAY_WORDS.test(q)) return { ...base, intent: 'findings' };
@@ -73,4 +81,15 @@ function isBareCommand(word: string, rest: string): boolean {
   const w = word.toLowerCase();
   if (w === 'forces' || w === 'sources') return rest.trim() === '';
   return rest.trim().split(/\s+/).length <= 4 && !/[?]$/.test(rest.trim());
+}
+
+const STAGE_VOCABULARY = ['special', 'measures', 'monitoring', 'enhanced', 'engage'];
+
+/** "speical measures" → "special measures": the words that decide a status question forgive typos. */
+function fixStageTypos(q: string): string {
+  return q.replace(/\p{L}{5,}/gu, (word) => {
+    const lower = word.toLowerCase();
+    if (STAGE_VOCABULARY.includes(lower)) return word;
+    return STAGE_VOCABULARY.find((w) => isTypoOf(lower, w)) ?? word;
+  });
 }

@@ -1,6 +1,12 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import type { Passage } from '../knowledge/schema.js';
-import { ENGAGE_TERMS, EXIT_TERMS, SCAN_TERMS, SPECULATIVE_TERMS } from '../knowledge/vocabulary.js';
+import {
+  ENGAGE_TERMS,
+  EXIT_TERMS,
+  NEGATED_ENGAGE,
+  SCAN_TERMS,
+  SPECULATIVE_TERMS,
+} from '../knowledge/vocabulary.js';
 import type { Stage } from './types.js';
 
 /** Status evidence from one article about one force. */
@@ -43,8 +49,9 @@ export function stageOf(text: string, articleDate?: string): Exclude<Stage, 'unk
     const year = Number(articleDate.slice(0, 4));
     if ((main.match(YEAR) ?? []).some((y) => Number(y) < year)) return null;
   }
-  if (EXIT_TERMS.test(main) || SCAN_TERMS.test(main)) return 'scan';
-  if (ENGAGE_TERMS.test(main) && !SPECULATIVE_TERMS.test(main)) return 'engage';
+  if (SPECULATIVE_TERMS.test(main)) return null;
+  if (EXIT_TERMS.test(main) || SCAN_TERMS.test(main) || NEGATED_ENGAGE.test(main)) return 'scan';
+  if (ENGAGE_TERMS.test(main)) return 'engage';
   return null;
 }
 

@@ -53,6 +53,8 @@ const PRONOUN_ORG = /^(?:it|the force|the service|the constabulary)$/i;
 /** A sentence whose subject refers back: "It is…", "The force…", "The country’s second-largest force…". */
 const SUBJECT_ANAPHORA =
   /^(?:it|its|he|she|they|the (?:[\p{L}’'-]+ ){0,3}(?:force|constabulary|service))\b/iu;
+/** "Neither force", "both forces", "the two forces": every force the article has named so far. */
+const JOINT_REFERENCE = /\b(?:neither|both|either|each) (?:of the )?(?:two )?forces?\b|\bthe two forces\b/i;
 /** A sentence about forces in general ("Forces in Engage receive support"), not the one in focus. */
 const GENERIC_FORCES = /\bforces\b/i;
 const SINGULAR_REFERENCE = /\b(?:one of the|the force\b|it|its|the constabulary|the service)\b/i;
@@ -75,6 +77,8 @@ export function annotateArticle(
   let lastSpeaker: Speaker | null = null;
   let lastPerson: Speaker | null = null;
   let quoteOpen = false;
+  /** Forces named so far, for "neither force", "both forces". */
+  const seen: string[] = [];
   let prevParagraph = -1;
   const passages: Passage[] = [];
 
@@ -89,7 +93,11 @@ export function annotateArticle(
     let speaker = findSpeaker(s.text, names, focus, gazetteer, people, lastSpeaker, lastPerson);
     if (!speaker && (continuing || (startsQuote && isWhollyQuoted(s.text)))) speaker = lastSpeaker;
 
-    const forces = attributeForces(s.text, names, speaker, focus);
+    for (const n of names) if (!seen.includes(n)) seen.push(n);
+    const forces =
+      JOINT_REFERENCE.test(s.text) && seen.length > 1
+        ? unique([...names, ...seen])
+        : attributeForces(s.text, names, speaker, focus);
     if (names.length > 0 && !SUBJECT_ANAPHORA.test(s.text)) focus = names[0] ?? focus;
     else if (names.length === 0 && speaker?.force && speaker.role === 'force') focus = speaker.force;
 
@@ -198,9 +206,15 @@ function cleanLeadSpeaker(raw: string): string | undefined {
   who = who.split(new RegExp(`\\s${CONJUNCTION}\\s`, 'i')).pop() ?? who;
   who = who.replace(new RegExp(`^${CONJUNCTION}\\s+`, 'i'), '').replace(/[,\s]+$/, '');
   if (who.includes(',')) {
-    const last = who.split(',').at(-1)?.trim() ?? who;
-    if (!/^[A-Z][\p{L}’'-]+(?:\s+[A-Z][\p{L}’'-]+)+$/u.test(last)) who = last;
+    const parts = who.split(',');
+    const last = parts.at(-1)?.trim() ?? who;
+    // "Assistant Chief Constable Jane Orbell, of Norfolk Constabulary" keeps the name before the modifier.
+    if (/^(?:of|from|at|for|in)\b/.test(last))
+      who = parts.slice(0, -1).join(',').split(',').at(-1)?.trim() ?? who;
+    else if (!/^[A-Z][\p{L}’'-]+(?:\s+[A-Z][\p{L}’'-]+)+$/u.test(last)) who = last;
   }
+  // "It was found to…", "Its custody suites were found…": a passive, not a speaker.
+  if (/\b(?:was|were|is|are|been|be|being)$/i.test(who)) return undefined;
   return who && who.split(/\s+/).length <= 12 ? who : undefined;
 }
 

@@ -22,11 +22,15 @@ export const EXIT_TERMS = new RegExp(
 
 /** A force said to be in the routine stage: "remains in the routine Scan stage", "under routine monitoring". */
 export const SCAN_TERMS =
-  /\b(?:in|into|under|at)\s+(?:the\s+)?(?:routine\s+)?[“"‘']?Scan[”"’']?(?:\s+(?:stage|phase|level))?\b|\b(?:remains?|remained|is|was|stays?|stayed)\s+(?:in|under)\s+(?:the\s+)?(?:routine|normal|standard)\s+(?:level of\s+)?monitoring\b/;
+  /\b(?:in|into|under|at)\s+(?:the\s+)?(?:routine\s+)?[“"‘']?Scan[”"’']?(?:\s+(?:stage|phase|level))?\b|\bknown as [“"‘']?Scan\b|\b(?:remains?|remained|is|was|stays?|stayed|back)\s+(?:in|under|to)\s+(?:the\s+)?(?:[\p{L}’']+\s+){0,2}?(?:routine|normal|standard|usual)\s+(?:level of\s+)?monitoring\b/u;
 
 /** Talk of Engage that is not a fact about the present: "could be put into special measures". */
 export const SPECULATIVE_TERMS =
-  /\b(?:could|might|may|would|risks?|risking|threat(?:ened)?|faces?|facing|avoid(?:s|ed)?|escape[sd]?|warned it could)\b[^.;]{0,40}\b(?:special measures|engage|enhanced monitoring)\b/i;
+  /\b(?:if|whether|unless|could|might|may|would|considering|consider(?:s|ed)?|possible|possibility|potential(?:ly)?|risks?|risking|threat(?:ened|s)?|faces?|facing|avoid(?:s|ed)?|escape[sd]?|warn(?:ed|s|ing)?|decision|proposed|expected to)\b[^.;]{0,60}\b(?:special measures|engage|enhanced monitoring)\b/i;
+
+/** Denials: "Neither force has been placed in special measures", "was not put into Engage". */
+export const NEGATED_ENGAGE =
+  /\b(?:not|never|neither|nor|no)\b(?:\s+(?:yet|been|be|being|was|were|has|have|had|force|forces|of them|of the forces))*\s+(?:(?:put|placed|moved|escalated|entered)\s+(?:in|into|under)\s+(?:the\s+)?|in\s+(?:the\s+)?|under\s+(?:the\s+)?)?[“"‘']?(?:special measures|engage|enhanced monitoring)\b/i;
 
 /** Verbs that introduce speech or a finding: "X said", "X added", "the report found". */
 export const SPEECH_VERBS =
