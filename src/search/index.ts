@@ -89,12 +89,13 @@ function analyzerFor(kb: KnowledgeBase): Analyzer {
  * passages in the same order), without analysing any text: what a cached start and a refresh built on a
  * worker thread do.
  */
-export function loadPassageIndex(kb: KnowledgeBase, data: PostingsData): PassageIndex {
+export function loadPassageIndex(kb: KnowledgeBase, from: PostingsData | Postings): PassageIndex {
+  const data = from instanceof Postings ? from.data : from;
   if (data.docCount !== kb.passages.length || data.fields.length !== INDEX_FIELDS.length)
     throw new Error(
       `index data does not match the knowledge base (${data.docCount} documents, ${kb.passages.length} passages)`,
     );
-  return indexOver(kb, analyzerFor(kb), new Postings(data));
+  return indexOver(kb, analyzerFor(kb), from instanceof Postings ? from : new Postings(data));
 }
 
 function indexOver(kb: KnowledgeBase, analyzer: Analyzer, postings: Postings): PassageIndex {

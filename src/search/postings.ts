@@ -149,16 +149,24 @@ export class Postings {
   private touched: Uint32Array;
   private quality: Uint8Array;
 
-  constructor(readonly data: PostingsData) {
-    data.terms.forEach((t, i) => {
-      this.vocab.set(t, i);
-    });
+  /** With `lazyVocab`, the term dictionary is filled by `addVocab` calls (in slices, between yields). */
+  constructor(
+    readonly data: PostingsData,
+    opts: { lazyVocab?: boolean } = {},
+  ) {
+    if (!opts.lazyVocab) this.addVocab(0, data.terms.length);
     const n = data.docCount;
     this.scores = new Float64Array(n);
     this.masks = new Uint32Array(n);
     this.seen = new Uint8Array(n);
     this.touched = new Uint32Array(n);
     this.quality = new Uint8Array(n);
+  }
+
+  /** Adds terms `from`..`to` (exclusive) to the term dictionary. */
+  addVocab(from: number, to: number): void {
+    const { terms } = this.data;
+    for (let i = from; i < Math.min(to, terms.length); i++) this.vocab.set(terms[i] as string, i);
   }
 
   /** Documents whose `field` contains the term exactly. */
