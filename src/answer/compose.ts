@@ -137,8 +137,44 @@ function topicHint(text: string): Topic | null {
   return null;
 }
 
-function askAnswer(b: AnswerBuilder, concepts: Concept[], force: string | null, topic: Topic | null): Answer {
-  const hits = b.engine.index.search(concepts, { force, topic, limit: 20 });
+const YEAR_TERM = /^(?:19|20)\d{2}$/;
+/** "How long…", "how fast…", "what share of…": questions answered by a number; group 1 or 2 is the measure word. */
+const QUANTITY =
+  /\bhow (fast|quickly|long|many|much|often|soon|far|big|large|high|low|slow|slowly)\b|\bwhat (share|proportion|percentage|per cent|percent|number|fraction|rate|amount|level)\b/i;
+const NUMBER =
+  /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|quarter|third|dozen)s?\b/i;
+
+function askAnswer(b: AnswerBuilder, asked: Concept[], force: string | null, topic: Topic | null): Answer {
+  // A year asks about that time: prefer articles published then (and sentences naming it) over
+  // sentences that merely contain the number.
+  // "How fast…", "what share…": the measure word is not in the answer, a number is.
+  const quantity = QUANTITY.exec(b.parsed.text);
+  const measure = quantity ? b.engine.index.analyzer.terms(quantity[1] ?? quantity[2] ?? '') : [];
+  const concepts = asked.filter((c) => !measure.includes(c.label));
+  const years = concepts.filter((c) => YEAR_TERM.test(c.label)).map((c) => c.label);
+  const words =
+    years.length && years.length < concepts.length
+      ? concepts.filter((c) => !YEAR_TERM.test(c.label))
+      : concepts;
+  const hits = b.engine.index.search(words, { force, topic, limit: 20 });
+  if (quantity) {
+    // The number is an idea of the question the sentence must also carry.
+    const share = 1 / (words.length + 1);
+    for (const h of hits) {
+      const hasNumber = NUMBER.test(h.passage.text);
+      h.coverage = h.coverage * (1 - share) + (hasNumber ? share : 0);
+      h.score += hasNumber ? 1.5 : 0;
+    }
+    hits.sort((x, y) => y.score - x.score);
+  }
+  if (years.length && words !== concepts) {
+    for (const h of hits) {
+      const published = b.engine.kb.articles.get(h.passage.articleId)?.published ?? '';
+      if (years.some((y) => published.startsWith(y))) h.score += 2;
+      else if (years.some((y) => h.passage.text.includes(y))) h.score += 1;
+    }
+    hits.sort((x, y) => y.score - x.score);
+  }
   const best = hits[0];
   if (!best || best.coverage < MIN_COVERAGE) {
     const about = force ? ` about ${b.forceName}` : '';

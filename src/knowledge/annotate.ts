@@ -238,7 +238,12 @@ function resolveSpeaker(
       : null;
   }
   const mentioned = gazetteer.mentions(bare).map((m) => m.slug);
-  const personName = extractPersonName(bare, gazetteer);
+  // "a letter seen by the Medway Daily", "the report" are documents, whoever else they name.
+  const document =
+    /^(?:a|an|the)\s+(?:\w+\s+)?(?:letter|report|statement|review|document|briefing|survey|inspection)\b/i.test(
+      bare,
+    );
+  const personName = document ? null : extractPersonName(bare, gazetteer);
   if (personName) {
     const surname = personName.split(/\s+/).at(-1) ?? personName;
     const known = people.find((p) => p.name === personName || p.surname === surname);

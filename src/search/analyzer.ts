@@ -18,7 +18,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
   which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours
   yourself yourselves tell know please also still currently now just will shall may might must get got s
-  one ones anything something thing things say said says tells told much many`.split(/\s+/),
+  one ones anything something thing things say said says tells told much many done`.split(/\s+/),
 );
 
 /** Words that stemming would damage and that users type as they are. */
