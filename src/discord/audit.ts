@@ -1,5 +1,5 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { appendLineDurable } from '../knowledge/durable.js';
 
 /** One line of the append-only audit log: who changed the knowledge base, what, when. */
 export interface AuditEntry {
@@ -20,8 +20,7 @@ export class AuditLog {
 
   async append(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<AuditEntry> {
     const full: AuditEntry = { at: entry.at ?? new Date().toISOString(), ...entry } as AuditEntry;
-    await mkdir(path.dirname(this.file), { recursive: true });
-    await appendFile(this.file, `${JSON.stringify(full)}\n`, { encoding: 'utf8', flag: 'a' });
+    await appendLineDurable(this.file, JSON.stringify(full));
     return full;
   }
 

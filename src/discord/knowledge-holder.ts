@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine } from '../answer/compose.js';
 import { type OpenedKnowledge, openKnowledge } from '../answer/open.js';
 import type { Stage } from '../answer/types.js';
+import { removeFileDurable, writeFileDurable } from '../knowledge/durable.js';
 import type { KnowledgeIssue } from '../knowledge/parse.js';
 import { articleIdSchema } from '../knowledge/schema.js';
 
@@ -109,7 +109,7 @@ export class KnowledgeHolder {
   }
 
   /**
-   * Writes `articles/<id>.md` atomically (temp file + rename) and rebuilds. If the rebuilt folder has any
+   * Writes `articles/<id>.md` atomically and durably (temp file, fsync, rename) and rebuilds. If the rebuilt folder has any
    * error, the previous file (or its absence) is restored and the old engine keeps answering.
    * The bytes must already have passed `parseArticleFile` for this id.
    */
@@ -117,11 +117,10 @@ export class KnowledgeHolder {
     return this.serial(async () => {
       const file = this.fileOf(id);
       const previous = await readFile(file).catch(() => null);
-      await mkdir(this.articlesDir, { recursive: true });
-      await writeAtomic(file, bytes);
+      await writeFileDurable(file, bytes);
       const result = await this.rebuild(by);
       if (!result.ok) {
-        await (previous ? writeAtomic(file, previous) : rm(file, { force: true }));
+        await (previous ? writeFileDurable(file, previous) : removeFileDurable(file));
         return result;
       }
       const passages = this.engine.kb.byArticle.get(id) ?? [];
@@ -136,9 +135,9 @@ export class KnowledgeHolder {
       const file = this.fileOf(id);
       const previous = await readFile(file).catch(() => null);
       if (!previous) return { ok: false as const, missing: true as const };
-      await rm(file);
+      await removeFileDurable(file);
       const result = await this.rebuild(by);
-      if (!result.ok) await writeAtomic(file, previous);
+      if (!result.ok) await writeFileDurable(file, previous);
       return result;
     });
   }
@@ -190,18 +189,6 @@ export class KnowledgeHolder {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;
-  }
-}
-
-async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
-  // A dot-file in the same folder: the loader skips it, and rename() within one filesystem is atomic.
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, bytes, { flag: 'wx' });
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
   }
 }
 
