@@ -6,11 +6,12 @@ import {
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from 'discord.js';
+import type { RebuildResult, StatusChange } from '../src/answer/holder.js';
 import { formatIssue } from '../src/cli/issues.js';
 import type { BotContext } from '../src/discord/commands.js';
-import type { RebuildResult, StatusChange } from '../src/discord/knowledge-holder.js';
 import { checkModerator, requesterOf } from '../src/discord/moderation.js';
-import { checkAttachment, fetchAttachment, prepareArticle, UploadError } from '../src/discord/upload.js';
+import { checkAttachment, fetchAttachment, UploadError } from '../src/discord/upload.js';
+import { prepareArticle } from '../src/ingest/article-file.js';
 import type { KnowledgeIssue } from '../src/knowledge/parse.js';
 import {
   COLOURS,

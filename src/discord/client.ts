@@ -1,12 +1,12 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from 'pino';
+import type { KnowledgeHolder } from '../answer/holder.js';
 import type { BotConfig } from '../config.js';
 import { NO_MENTIONS } from '../render/discord.js';
 import { AuditLog } from './audit.js';
 import { type BotContext, type Command, loadCommands } from './commands.js';
 import { type EventDeps, handleInteraction, handleMessage } from './events.js';
-import type { KnowledgeHolder } from './knowledge-holder.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './limits.js';
 import { ConversationStore } from './router.js';
 import { DISCORD_ATTACHMENT_HOSTS } from './upload.js';

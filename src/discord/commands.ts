@@ -10,10 +10,10 @@ import type {
   SlashCommandSubcommandsOnlyBuilder,
 } from 'discord.js';
 import type { Logger } from 'pino';
+import type { KnowledgeHolder } from '../answer/holder.js';
 import type { BotConfig } from '../config.js';
 import { renderAnswer, renderChoices } from '../render/discord.js';
 import type { AuditLog } from './audit.js';
-import type { KnowledgeHolder } from './knowledge-holder.js';
 import type { RateLimiter } from './limits.js';
 import { cleanQuestion } from './router.js';
 

@@ -1,8 +1,8 @@
 import dotenv from 'dotenv';
+import { KnowledgeHolder } from '../answer/holder.js';
 import { formatIssue } from '../cli/issues.js';
 import { ConfigError, describeConfig, loadConfig } from '../config.js';
 import { createBot } from './client.js';
-import { KnowledgeHolder } from './knowledge-holder.js';
 import { createLogger, scrubToken } from './logger.js';
 
 /**

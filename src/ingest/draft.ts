@@ -1,10 +1,9 @@
-import { stringify as toYaml } from 'yaml';
 import { createEngine, type Engine } from '../answer/compose.js';
-import type { Stage } from '../answer/types.js';
+import { type StatusChange, statusChanges } from '../answer/holder.js';
 import { todayIso } from '../knowledge/load.js';
 import { parseArticleFile } from '../knowledge/parse.js';
 import type { Article, Force, Topic } from '../knowledge/schema.js';
-import { STOP_WORDS } from '../search/analyzer.js';
+import { articleFileText, articleIdFor, uniqueId } from './article-file.js';
 import { normaliseDate } from './dates.js';
 import type { DraftArticle } from './extract.js';
 
@@ -14,49 +13,6 @@ import type { DraftArticle } from './extract.js';
  * preview builds a throwaway engine with the draft added and compares force statuses, so a moderator sees
  * "West Midlands: unknown → Engage" before confirming, and nothing is written until they do.
  */
-
-export const MAX_ID_LENGTH = 80;
-
-const kebab = (s: string): string =>
-  s
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/['’]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-
-/** Cuts a kebab id to `max` characters at a hyphen, never leaving a trailing hyphen. */
-function cut(id: string, max: number): string {
-  if (id.length <= max) return id;
-  const head = id.slice(0, max + 1);
-  const at = head.lastIndexOf('-');
-  return (at > 0 ? head.slice(0, at) : id.slice(0, max)).replace(/-+$/, '');
-}
-
-/**
- * A readable, safe id: publisher, date, then the title's meaningful words, at most 80 characters.
- *
- * @example articleIdFor({ publisher: 'Sky News', published: '2023-11-24', title: 'West Midlands Police put into special measures' })
- * // 'sky-news-2023-11-24-west-midlands-police-put-special-measures'
- */
-export function articleIdFor(d: { publisher: string; published: string; title: string | null }): string {
-  const publisher = kebab(d.publisher).split('-').filter(Boolean).slice(0, 4).join('-') || 'article';
-  const words = kebab(d.title ?? '')
-    .split('-')
-    .filter((w) => w && !STOP_WORDS.has(w));
-  return cut([publisher, d.published, ...words].join('-'), MAX_ID_LENGTH);
-}
-
-/** `base`, or `base-2`, `base-3`… — the first not in `taken`. */
-export function uniqueId(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) {
-    const suffix = `-${n}`;
-    const id = `${cut(base, MAX_ID_LENGTH - suffix.length)}${suffix}`;
-    if (!taken.has(id)) return id;
-  }
-}
 
 /** What a moderator may correct before saving. Empty or null leaves the field as it is. */
 export interface DraftFixes {
@@ -114,31 +70,23 @@ export function draftToArticleFile(
       articleIdFor({ publisher: draft.publisher, published: draft.published, title: draft.title }),
       opts.taken ?? new Set(),
     );
-  const front: Record<string, string> = {
-    id,
-    title: draft.title,
-    publisher: draft.publisher,
-    published: draft.published,
-  };
-  if (draft.url) front.url = draft.url;
-  if (draft.author) front.author = draft.author;
-  if (!draft.url && draft.source) front.source = draft.source;
   const body = draft.paragraphs.map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
-  const text = `---\n${toYaml(front, { lineWidth: 0 })}---\n${body.join('\n')}\n`;
+  const text = articleFileText(
+    {
+      id,
+      title: draft.title,
+      publisher: draft.publisher,
+      published: draft.published,
+      url: draft.url,
+      author: draft.author,
+      source: draft.url ? null : draft.source,
+    },
+    `${body.join('\n')}\n`,
+  );
   const file = `articles/${id}.md`;
   const parsed = parseArticleFile(file, new TextEncoder().encode(text), { today: opts.today ?? todayIso() });
   if (!parsed.ok) return { ok: false, errors: parsed.issues.map((i) => i.message) };
   return { ok: true, id, file, text, article: parsed.article };
-}
-
-/** A force whose stage or date the draft would change (same shape as the knowledge holder's). */
-export interface StatusChange {
-  force: string;
-  name: string;
-  before: { stage: Stage; asOf: string | null };
-  after: { stage: Stage; asOf: string | null };
-  /** The draft's sentence that decides the new status, when it is the draft's. */
-  because: string | null;
 }
 
 export interface PreviewPassage {
@@ -175,6 +123,27 @@ export interface PreviewBase {
 const PLACEHOLDER_ID = 'draft-preview';
 
 /**
+ * The file a draft would be saved as among `articles`: an article with the same address is replaced (same
+ * id), otherwise a new id that is not taken. What the preview shows and what Confirm writes both come from
+ * here, so they agree.
+ */
+export function draftFileFor(
+  draft: DraftArticle,
+  articles: readonly Article[],
+  opts: { today?: string } = {},
+): { file: ArticleFileResult; duplicateOf: string | null } {
+  const duplicate = draft.url ? articles.find((a) => a.url === draft.url) : undefined;
+  const taken = new Set(articles.map((a) => a.id));
+  if (duplicate) taken.delete(duplicate.id);
+  const file = draftToArticleFile(draft, {
+    ...(opts.today ? { today: opts.today } : {}),
+    taken,
+    ...(duplicate ? { id: duplicate.id } : {}),
+  });
+  return { file, duplicateOf: duplicate?.id ?? null };
+}
+
+/**
  * Computes what the draft would add: passages (after cleaning and sentence splitting), the first few, the
  * forces found, and the status changes, by building an engine with the draft added and comparing statuses
  * with the current ones.
@@ -187,10 +156,8 @@ export function previewDraft(
   opts: { today?: string; firstPassages?: number } = {},
 ): DraftPreview {
   const today = opts.today ?? todayIso();
-  const duplicate = draft.url ? base.articles.find((a) => a.url === draft.url) : undefined;
-  const taken = new Set(base.articles.map((a) => a.id));
-  if (duplicate) taken.delete(duplicate.id);
-  const file = draftToArticleFile(draft, { today, taken, ...(duplicate ? { id: duplicate.id } : {}) });
+  const { file, duplicateOf } = draftFileFor(draft, base.articles, { today });
+  const duplicate = duplicateOf ? { id: duplicateOf } : undefined;
   const dated = file.ok;
   const article: Article = file.ok
     ? file.article
@@ -212,27 +179,9 @@ export function previewDraft(
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([slug, n]) => ({ slug, name: after.kb.gazetteer.bySlug(slug)?.name ?? slug, passages: n }));
 
-  let statusChanges: StatusChange[] | null = null;
-  if (dated) {
-    const before = base.engine ?? createEngine(base.articles, base.forces);
-    statusChanges = [];
-    const slugs = new Set([...before.statuses.keys(), ...after.statuses.keys()]);
-    for (const slug of [...slugs].sort()) {
-      const b = before.statuses.get(slug);
-      const a = after.statuses.get(slug);
-      const was = { stage: b?.stage ?? 'unknown', asOf: b?.asOf ?? null } as const;
-      const now = { stage: a?.stage ?? 'unknown', asOf: a?.asOf ?? null } as const;
-      if (was.stage === now.stage && was.asOf === now.asOf) continue;
-      const newest = a?.events[0];
-      statusChanges.push({
-        force: slug,
-        name: after.kb.gazetteer.bySlug(slug)?.name ?? slug,
-        before: was,
-        after: now,
-        because: newest?.articleId === article.id ? (newest.passages[0]?.text ?? null) : null,
-      });
-    }
-  }
+  const changes: StatusChange[] | null = dated
+    ? statusChanges(base.engine ?? createEngine(base.articles, base.forces), after, { articleId: article.id })
+    : null;
 
   return {
     articleId: dated ? article.id : null,
@@ -244,7 +193,7 @@ export function previewDraft(
       speaker: p.speaker,
     })),
     forces,
-    statusChanges,
+    statusChanges: changes,
     duplicateOf: duplicate?.id ?? null,
     dropped: draft.dropped.length,
   };

@@ -1,12 +1,13 @@
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { appendLineDurable, writeFileDurable } from '../knowledge/durable.js';
 import { createAnalyzer, tokenize } from '../search/analyzer.js';
 
 /**
  * Coverage gaps: questions the bot abstained on and answers users marked unhelpful, kept so moderators can
  * see what articles to add. The store is an append-only JSON Lines file: one whole line per entry, written
- * with a single append, so a crash can at worst leave a truncated last line, which reading skips. It holds
+ * with a single fsynced append (`appendLineDurable`), so a crash can at worst leave a truncated last line,
+ * which reading skips; compaction replaces the file atomically (`writeFileDurable`). It holds
  * no user ids (mentions in the question text are blanked too) and is bounded: past `maxEntries` it is
  * compacted to the newest entries.
  */
@@ -84,7 +85,6 @@ export function createGapStore(file: string, opts: { maxEntries?: number } = {})
   let queue: Promise<unknown> = Promise.resolve();
 
   const init = async (): Promise<void> => {
-    await mkdir(path.dirname(file), { recursive: true });
     let text = '';
     try {
       text = await readFile(file, 'utf8');
@@ -98,9 +98,7 @@ export function createGapStore(file: string, opts: { maxEntries?: number } = {})
 
   const compact = async (): Promise<void> => {
     const keep = (await readGaps(file)).slice(-maxEntries);
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, keep.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    await rename(tmp, file);
+    await writeFileDurable(file, keep.map((e) => `${JSON.stringify(e)}\n`).join(''));
     count = keep.length;
   };
 
@@ -113,9 +111,10 @@ export function createGapStore(file: string, opts: { maxEntries?: number } = {})
       channel: input.channel ?? null,
       force: input.force ?? null,
     };
-    const line = `${needsNewline ? '\n' : ''}${JSON.stringify(entry)}\n`;
-    await appendFile(file, line, { flag: 'a' });
+    // A torn last line is ended first, so it cannot swallow this entry.
+    if (needsNewline) await appendLineDurable(file, '');
     needsNewline = false;
+    await appendLineDurable(file, JSON.stringify(entry));
     count = (count ?? 0) + 1;
     if (count > maxEntries + slack) await compact();
   };

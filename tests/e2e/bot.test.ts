@@ -10,11 +10,11 @@ import { Writable } from 'node:stream';
 import { PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import type { APIEmbed } from 'discord-api-types/v10';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { KnowledgeHolder } from '../../src/answer/holder.js';
 import type { BotConfig } from '../../src/config.js';
 import { type Bot, createBot } from '../../src/discord/client.js';
 import { type Command, loadCommands } from '../../src/discord/commands.js';
 import { deployCommands } from '../../src/discord/deploy.js';
-import { KnowledgeHolder } from '../../src/discord/knowledge-holder.js';
 import { createLogger } from '../../src/discord/logger.js';
 import {
   type FakeDiscord,

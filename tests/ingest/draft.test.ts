@@ -2,13 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/answer/compose.js';
-import {
-  applyFixes,
-  articleIdFor,
-  draftToArticleFile,
-  previewDraft,
-  uniqueId,
-} from '../../src/ingest/draft.js';
+import { articleIdFor, uniqueId } from '../../src/ingest/article-file.js';
+import { applyFixes, draftToArticleFile, previewDraft } from '../../src/ingest/draft.js';
 import { type DraftArticle, extractArticle } from '../../src/ingest/extract.js';
 import { cleanParagraphs } from '../../src/knowledge/clean.js';
 import { parseArticleFile } from '../../src/knowledge/parse.js';

@@ -3,8 +3,9 @@
  * replace, remove articles; append to the audit log; rebuild and cache the index) in a loop until it is
  * killed. Usage: tsx tests/support/crash-writer.ts <knowledgeDir> <auditFile>
  */
+
+import { KnowledgeHolder } from '../../src/answer/holder.js';
 import { AuditLog } from '../../src/discord/audit.js';
-import { KnowledgeHolder } from '../../src/discord/knowledge-holder.js';
 
 const [dir, auditFile] = process.argv.slice(2);
 if (!dir || !auditFile) throw new Error('usage: crash-writer <knowledgeDir> <auditFile>');

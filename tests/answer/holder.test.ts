@@ -2,8 +2,8 @@ import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KnowledgeHolder } from '../../src/answer/holder.js';
 import { AuditLog } from '../../src/discord/audit.js';
-import { KnowledgeHolder } from '../../src/discord/knowledge-holder.js';
 
 const KNOWLEDGE = path.resolve(import.meta.dirname, '../../knowledge');
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -1,18 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Engine } from '../answer/compose.js';
-import { type OpenedKnowledge, openKnowledge } from '../answer/open.js';
-import type { Stage } from '../answer/types.js';
 import { removeFileDurable, writeFileDurable } from '../knowledge/durable.js';
 import type { KnowledgeIssue } from '../knowledge/parse.js';
-import { articleIdSchema } from '../knowledge/schema.js';
+import { type Article, articleIdSchema, type Force } from '../knowledge/schema.js';
+import type { Engine } from './compose.js';
+import { type OpenedKnowledge, openKnowledge } from './open.js';
+import type { Stage } from './types.js';
 
-/** A force whose stage or date changed between two versions of the knowledge. */
+/**
+ * The live knowledge of a running shell (the bot, `kb add`): the engine answering now, and the only way the
+ * knowledge folder is changed — add, remove, refresh — with durable writes, a rebuild, and a rollback when
+ * the rebuilt folder has an error. No Discord here: the bot and the CLI share it.
+ */
+
+/** A force whose stage or newest-evidence date differs between two versions of the knowledge. */
 export interface StatusChange {
   force: string;
   name: string;
   before: { stage: Stage; asOf: string | null };
   after: { stage: Stage; asOf: string | null };
+  /** The sentence that decides the new status, when it comes from the article being added (previews). */
+  because?: string | null;
 }
 
 export interface KnowledgeSummary {
@@ -83,6 +91,11 @@ export class KnowledgeHolder {
   /** Problems in the folder as last loaded successfully. */
   get issues(): readonly KnowledgeIssue[] {
     return this.current.issues;
+  }
+
+  /** The articles and gazetteer behind the live engine, e.g. for `previewDraft`. */
+  get loaded(): { articles: readonly Article[]; forces: readonly Force[] } {
+    return this.current.loaded;
   }
 
   get articlesDir(): string {
@@ -192,8 +205,15 @@ export class KnowledgeHolder {
   }
 }
 
-/** Forces whose stage or newest evidence date differ between two engines. */
-export function statusChanges(before: Engine, after: Engine): StatusChange[] {
+/**
+ * Forces whose stage or newest evidence date differ between two engines, by force name. With `articleId`,
+ * each change says which of that article's sentences decides the new status (`because`).
+ */
+export function statusChanges(
+  before: Engine,
+  after: Engine,
+  opts: { articleId?: string } = {},
+): StatusChange[] {
   const slugs = new Set([...before.statuses.keys(), ...after.statuses.keys()]);
   const out: StatusChange[] = [];
   for (const slug of slugs) {
@@ -203,7 +223,12 @@ export function statusChanges(before: Engine, after: Engine): StatusChange[] {
     const as = { stage: a?.stage ?? ('unknown' as Stage), asOf: a?.asOf ?? null };
     if (bs.stage === as.stage && bs.asOf === as.asOf) continue;
     const name = after.kb.gazetteer.bySlug(slug)?.name ?? before.kb.gazetteer.bySlug(slug)?.name ?? slug;
-    out.push({ force: slug, name, before: bs, after: as });
+    const change: StatusChange = { force: slug, name, before: bs, after: as };
+    if (opts.articleId !== undefined) {
+      const newest = a?.events[0];
+      change.because = newest?.articleId === opts.articleId ? (newest.passages[0]?.text ?? null) : null;
+    }
+    out.push(change);
   }
   return out.sort((x, y) => x.name.localeCompare(y.name));
 }
