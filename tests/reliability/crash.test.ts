@@ -7,13 +7,13 @@ import { openKnowledge } from '../../src/answer/open.js';
 import { loadKnowledgeFolder } from '../../src/knowledge/load.js';
 import { KNOWLEDGE_DIR } from '../support/engine.js';
 
-const TSX = path.resolve('node_modules/.bin/tsx');
 // CI runs a handful; `CRASH_KILLS=200 npx vitest run tests/reliability` runs a longer campaign.
 const KILLS = Number(process.env.CRASH_KILLS ?? 8);
 
 /** Starts the writer, waits until it is working, lets it run a random while, then SIGKILLs it. */
 async function runAndKill(dir: string, audit: string, seed: number): Promise<void> {
-  const child = spawn(TSX, ['tests/support/crash-writer.ts', dir, audit], {
+  // One process (not the tsx CLI, which would leave its node child running after a SIGKILL).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/crash-writer.ts', dir, audit], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, INDEX_CACHE: 'on' },
   });
