@@ -1,27 +1,40 @@
 import {
   type AutocompleteInteraction,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   InteractionContextType,
   MessageFlags,
+  type ModalSubmitInteraction,
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from 'discord.js';
-import type { RebuildResult, StatusChange } from '../src/answer/holder.js';
-import { formatIssue } from '../src/cli/issues.js';
 import type { BotContext } from '../src/discord/commands.js';
+import { handleUrlAddComponent, startUrlAdd } from '../src/discord/kb-add-url.js';
+import {
+  addedReport,
+  changeLines,
+  errorsReport,
+  outcome,
+  summaryLine,
+  warningLines,
+} from '../src/discord/kb-report.js';
 import { checkModerator, requesterOf } from '../src/discord/moderation.js';
 import { checkAttachment, fetchAttachment, UploadError } from '../src/discord/upload.js';
 import { prepareArticle } from '../src/ingest/article-file.js';
-import type { KnowledgeIssue } from '../src/knowledge/parse.js';
+import { type GapGroup, summariseGaps } from '../src/ingest/gaps.js';
 import {
   COLOURS,
   cutText,
   escapeMarkdown,
+  fitBlocks,
+  fitMessage,
+  LIMITS,
+  NO_MENTIONS,
   renderChoices,
   renderNotice,
   renderReport,
 } from '../src/render/discord.js';
-import { stageLabel } from '../src/render/text.js';
+import { tokenize } from '../src/search/analyzer.js';
 
 export const data = new SlashCommandBuilder()
   .setName('kb')
@@ -36,12 +49,9 @@ export const data = new SlashCommandBuilder()
   .addSubcommand((s) =>
     s
       .setName('add')
-      .setDescription('Add (or replace) an article from an attached .md or .txt file')
+      .setDescription('Add an article from a link (preview, then confirm) or an attached .md/.txt file')
       .addAttachmentOption((o) =>
-        o
-          .setName('file')
-          .setDescription('The article: .md with front matter, or .md/.txt text (≤ 1 MB)')
-          .setRequired(true),
+        o.setName('file').setDescription('The article: .md with front matter, or .md/.txt text (≤ 1 MB)'),
       )
       .addStringOption((o) =>
         o
@@ -63,7 +73,12 @@ export const data = new SlashCommandBuilder()
           .setMaxLength(10),
       )
       .addStringOption((o) =>
-        o.setName('url').setDescription('Link to the article (optional)').setMaxLength(500),
+        o
+          .setName('url')
+          .setDescription(
+            'Link to the article: alone, it is fetched and previewed; with a file, it is recorded',
+          )
+          .setMaxLength(500),
       ),
   )
   .addSubcommand((s) =>
@@ -78,6 +93,11 @@ export const data = new SlashCommandBuilder()
           .setAutocomplete(true)
           .setMaxLength(120),
       ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('gaps')
+      .setDescription('Questions the bot could not answer or answers marked 👎, most frequent first'),
   )
   .addSubcommand((s) => s.setName('history').setDescription('Who changed the knowledge base, what and when'))
   .addSubcommand((s) =>
@@ -108,6 +128,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       return remove(interaction, ctx);
     case 'history':
       return history(interaction, ctx);
+    case 'gaps':
+      return gaps(interaction, ctx);
     case 'stats':
       return stats(interaction, ctx);
     default:
@@ -159,9 +181,34 @@ async function refresh(interaction: ChatInputCommandInteraction, ctx: BotContext
   );
 }
 
+/** Buttons and modals of /kb (the `kb:add:…` custom ids of a link preview). */
+export async function handleComponent(
+  interaction: ButtonInteraction | ModalSubmitInteraction,
+  ctx: BotContext,
+): Promise<void> {
+  await handleUrlAddComponent(interaction, ctx);
+}
+
 async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const attachment = interaction.options.getAttachment('file');
+  const link = interaction.options.getString('url')?.trim();
+  if (!attachment) {
+    if (!link) {
+      await interaction.reply({
+        ...renderNotice(
+          'Give `url:` (a link to the article: I fetch it and show a preview to confirm) or `file:` (an attached .md or .txt article).',
+        ),
+        flags: EPHEMERAL,
+      });
+      return;
+    }
+    return startUrlAdd(interaction, ctx, link, {
+      title: interaction.options.getString('title'),
+      publisher: interaction.options.getString('publisher'),
+      published: interaction.options.getString('published'),
+    });
+  }
   await interaction.deferReply({ flags: EPHEMERAL });
-  const attachment = interaction.options.getAttachment('file', true);
   const info = {
     name: attachment.name,
     url: attachment.url,
@@ -219,27 +266,20 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): P
     );
     return;
   }
-  const names = result.forces.map((slug) => ctx.holder.engine.kb.gazetteer.bySlug(slug)?.name ?? slug);
-  const lines = [
-    `**${escapeMarkdown(prepared.article.title)}** — ${escapeMarkdown(prepared.article.publisher)}, ${prepared.article.published}`,
-    `id \`${prepared.id}\`${prepared.builtFrontMatter ? ' (front matter built from the options)' : ''}`,
-    '',
-    `**Learned:** ${result.passages} passages${names.length ? ` about ${escapeMarkdown(names.join(', '))}` : ' (no force named)'}.`,
-    ...(result.passages === 0
-      ? ['⚠️ Nothing citable was found in the text: check that it is the article itself.']
-      : []),
-    ...changeLines(result.changes),
-    ...(prepared.ignoredOptions.length
-      ? [
-          `Options ${prepared.ignoredOptions.map((o) => `\`${o}\``).join(', ')} were ignored: the file has its own front matter.`,
-        ]
-      : []),
-    '',
-    summaryLine(result),
-  ];
   await interaction.editReply(
-    renderReport(result.replaced ? 'Article replaced' : 'Article added', lines, { colour: COLOURS.scan }),
+    addedReport({ ...prepared.article, id: prepared.id }, result, forceName(ctx), {
+      idNote: prepared.builtFrontMatter ? ' (front matter built from the options)' : '',
+      extra: prepared.ignoredOptions.length
+        ? [
+            `Options ${prepared.ignoredOptions.map((o) => `\`${o}\``).join(', ')} were ignored: the file has its own front matter.`,
+          ]
+        : [],
+    }),
   );
+}
+
+function forceName(ctx: BotContext): (slug: string) => string {
+  return (slug) => ctx.holder.engine.kb.gazetteer.bySlug(slug)?.name ?? slug;
 }
 
 async function remove(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
@@ -309,6 +349,62 @@ async function history(interaction: ChatInputCommandInteraction, ctx: BotContext
   });
 }
 
+async function gaps(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  await interaction.deferReply({ flags: EPHEMERAL });
+  const entries = await ctx.gaps.read();
+  const protectedWords = ctx.holder.engine.kb.gazetteer.forces.flatMap((f) => tokenize(f.name));
+  const s = summariseGaps(entries, { limit: 10, examples: 2, protectedWords });
+  if (s.total === 0) {
+    await interaction.editReply(
+      renderNotice('No gaps recorded yet: every question so far was answered, and no answer was marked 👎.', {
+        title: 'Coverage gaps',
+      }),
+    );
+    return;
+  }
+  const name = (slug: string) => ctx.holder.engine.kb.gazetteer.bySlug(slug)?.name ?? slug;
+  const group = (g: GapGroup, label: string) => {
+    const kinds = [g.abstained ? `${g.abstained} unanswered` : '', g.unhelpful ? `${g.unhelpful} 👎` : '']
+      .filter(Boolean)
+      .join(', ');
+    const example = g.examples[0] ? ` — e.g. “${escapeMarkdown(cutText(g.examples[0], 120))}”` : '';
+    return `**${escapeMarkdown(label)}** · ${g.count} (${kinds})${example}`;
+  };
+  const field = (title: string, lines: string[]) => ({
+    name: title,
+    value: fitBlocks(lines.length ? lines : ['—'], LIMITS.fieldValue, (n) => `… and ${n} more`).text,
+  });
+  const message = fitMessage({
+    embeds: [
+      {
+        title: 'Coverage gaps — what to add articles about',
+        description: `${s.total} recorded: ${s.abstained} questions not answered, ${s.unhelpful} answers marked 👎.${
+          s.topWords.length
+            ? `\nMost asked words: ${s.topWords
+                .slice(0, 8)
+                .map((w) => `${escapeMarkdown(w.word)} (${w.count})`)
+                .join(', ')}`
+            : ''
+        }`,
+        color: COLOURS.neutral,
+        fields: [
+          field(
+            'By force',
+            s.byForce.map((g) => group(g, name(g.key))),
+          ),
+          field(
+            'By words',
+            s.byWords.map((g) => group(g, g.key)),
+          ),
+        ],
+        footer: { text: `npm run kb -- gaps prints the full summary · ${ctx.gaps.file}` },
+      },
+    ],
+    allowedMentions: NO_MENTIONS,
+  });
+  await interaction.editReply(message);
+}
+
 async function stats(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const s = ctx.holder.summary();
   const last = ctx.holder.lastRefresh;
@@ -322,53 +418,6 @@ async function stats(interaction: ChatInputCommandInteraction, ctx: BotContext):
     ...(errors ? [`⚠️ ${errors} file(s) were left out at the last load: run /kb refresh to see them.`] : []),
   ];
   await interaction.reply({ ...renderReport('Knowledge base', lines), flags: EPHEMERAL });
-}
-
-// ───────────────────────────── report lines ─────────────────────────────
-
-function summaryLine(r: {
-  summary: { articles: number; passages: number; forcesCovered: number; forcesKnown: number };
-}): string {
-  const s = r.summary;
-  return `Now answering from ${s.articles} articles, ${s.passages} passages, ${s.forcesCovered} of ${s.forcesKnown} forces covered.`;
-}
-
-function changeLines(changes: readonly StatusChange[]): string[] {
-  if (!changes.length) return ['No force changed stage.'];
-  return [
-    '**Status changes:**',
-    ...changes.map(
-      (c) =>
-        `• ${escapeMarkdown(c.name)}: ${stageLabel(c.before.stage)}${c.before.asOf ? ` (${c.before.asOf})` : ''} → ${stageLabel(c.after.stage)}${c.after.asOf ? ` (${c.after.asOf})` : ''}`,
-    ),
-  ];
-}
-
-function warningLines(warnings: readonly KnowledgeIssue[]): string[] {
-  return warnings.length
-    ? ['', '**Warnings:**', ...warnings.map((w) => `• ${escapeMarkdown(formatIssue(w))}`)]
-    : [];
-}
-
-function errorsReport(
-  heading: string,
-  errors: readonly KnowledgeIssue[],
-  summary?: RebuildResult['summary'],
-) {
-  const lines = errors.map((e) => `• ${escapeMarkdown(formatIssue(e))}`);
-  if (summary)
-    lines.push('', `Still answering from ${summary.articles} articles, ${summary.passages} passages.`);
-  return renderReport(heading, lines, {
-    colour: COLOURS.error,
-    more: (n) => `… and ${n} more (npm run kb -- check)`,
-  });
-}
-
-function outcome(r: RebuildResult): string {
-  if (r.ok)
-    return `${r.summary.articles} articles, ${r.summary.passages} passages, ${r.changes.length} status change(s)`;
-  const first = r.errors[0];
-  return `${r.errors.length} error(s)${first ? `: ${formatIssue(first)}` : ''}`;
 }
 
 function formatDuration(ms: number): string {

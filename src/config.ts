@@ -13,6 +13,13 @@ export interface BotConfig {
   moderatorRoleIds: string[];
   knowledgeDir: string;
   auditLogPath: string;
+  /** Coverage gaps (questions not answered, answers marked unhelpful), JSON lines. */
+  gapsPath: string;
+  /**
+   * Addresses `/kb add url:` may fetch from although they are not public (loopback, private). Empty: public
+   * addresses only. For tests and local development.
+   */
+  ingestAllowAddresses: string[];
   /** REST base URL for discord.js (`rest.api`), e.g. a REST proxy or a test server; null = Discord. */
   apiBase: string | null;
   logLevel: LogLevel;
@@ -36,6 +43,10 @@ export const SETTING_HELP: Record<string, string> = {
   KNOWLEDGE_DIR: 'optional: the knowledge folder (forces.json and articles/); default ./knowledge',
   AUDIT_LOG_PATH:
     'optional: where /kb changes are logged (JSON lines); default <KNOWLEDGE_DIR>/audit.log.jsonl',
+  GAPS_PATH:
+    'optional: where unanswered questions and 👎 answers are recorded (JSON lines); default <KNOWLEDGE_DIR>/gaps.jsonl',
+  INGEST_ALLOW_ADDRESSES:
+    'optional, for tests only: comma-separated IP addresses /kb add url: may fetch although they are not public, e.g. 127.0.0.1; leave empty',
   DISCORD_API_BASE:
     'optional: REST base URL handed to discord.js as rest.api, e.g. http://localhost:8080/api for a REST proxy; leave unset for Discord itself',
   LOG_LEVEL: `optional: one of ${LOG_LEVELS.join(', ')}; default info`,
@@ -79,6 +90,20 @@ const envSchema = z.object({
   MODERATOR_ROLE_IDS: snowflakeList,
   KNOWLEDGE_DIR: z.preprocess(blankToUndefined, z.string().optional()),
   AUDIT_LOG_PATH: z.preprocess(blankToUndefined, z.string().optional()),
+  GAPS_PATH: z.preprocess(blankToUndefined, z.string().optional()),
+  INGEST_ALLOW_ADDRESSES: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((s) =>
+        (s ?? '')
+          .split(/[\s,]+/)
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'must be IP addresses separated by commas' }))),
+  ),
   DISCORD_API_BASE: z.preprocess(
     blankToUndefined,
     z
@@ -131,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { for?: 'bot' | 'deploy
     moderatorRoleIds: e.MODERATOR_ROLE_IDS,
     knowledgeDir,
     auditLogPath: path.resolve(e.AUDIT_LOG_PATH ?? path.join(knowledgeDir, 'audit.log.jsonl')),
+    gapsPath: path.resolve(e.GAPS_PATH ?? path.join(knowledgeDir, 'gaps.jsonl')),
+    ingestAllowAddresses: e.INGEST_ALLOW_ADDRESSES,
     apiBase: e.DISCORD_API_BASE ?? null,
     logLevel: e.LOG_LEVEL,
   };

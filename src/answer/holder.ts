@@ -4,7 +4,7 @@ import { removeFileDurable, writeFileDurable } from '../knowledge/durable.js';
 import type { KnowledgeIssue } from '../knowledge/parse.js';
 import { type Article, articleIdSchema, type Force } from '../knowledge/schema.js';
 import type { Engine } from './compose.js';
-import { type OpenedKnowledge, openKnowledge } from './open.js';
+import { type OpenedKnowledge, type OpenOptions, openKnowledge } from './open.js';
 import type { Stage } from './types.js';
 
 /**
@@ -74,14 +74,15 @@ export class KnowledgeHolder {
   private constructor(
     readonly dir: string,
     opened: OpenedKnowledge,
+    private readonly openOptions: OpenOptions = {},
   ) {
     this.current = opened;
     this.lastRefresh = { at: new Date(), ok: true, by: null };
   }
 
   /** Loads the folder; files with errors are left out (and reported in `issues`), as the CLI does. */
-  static async open(dir: string): Promise<KnowledgeHolder> {
-    return new KnowledgeHolder(dir, await openKnowledge(dir));
+  static async open(dir: string, opts: OpenOptions = {}): Promise<KnowledgeHolder> {
+    return new KnowledgeHolder(dir, await openKnowledge(dir, opts), opts);
   }
 
   get engine(): Engine {
@@ -173,7 +174,7 @@ export class KnowledgeHolder {
   private async rebuild(by: string | null): Promise<RebuildResult> {
     let opened: OpenedKnowledge;
     try {
-      opened = await openKnowledge(this.dir);
+      opened = await openKnowledge(this.dir, this.openOptions);
     } catch (err) {
       this.lastRefresh = { at: new Date(), ok: false, by };
       return {

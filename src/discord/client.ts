@@ -3,10 +3,14 @@ import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from 'pino';
 import type { KnowledgeHolder } from '../answer/holder.js';
 import type { BotConfig } from '../config.js';
+import type { FetchPageOptions } from '../ingest/fetch-page.js';
+import { createGapStore } from '../ingest/gaps.js';
 import { NO_MENTIONS } from '../render/discord.js';
 import { AuditLog } from './audit.js';
 import { type BotContext, type Command, loadCommands } from './commands.js';
 import { type EventDeps, handleInteraction, handleMessage } from './events.js';
+import { FeedbackStore } from './feedback.js';
+import { PendingAdds } from './kb-add-url.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './limits.js';
 import { ConversationStore } from './router.js';
 import { DISCORD_ATTACHMENT_HOSTS } from './upload.js';
@@ -19,6 +23,8 @@ export interface BotOptions {
   commands?: ReadonlyMap<string, Command>;
   rateLimit?: RateLimitOptions;
   busy?: { messages: number; windowMs: number };
+  /** Extra fetch options for `/kb add url:` (tests: a resolver, onConnect), over the config's. */
+  fetchOptions?: FetchPageOptions;
   /** How long to wait for READY. Default 30 s. */
   readyTimeoutMs?: number;
 }
@@ -45,6 +51,13 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     logger,
     limiter: new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT),
     attachmentHosts,
+    gaps: createGapStore(config.gapsPath),
+    feedback: new FeedbackStore(),
+    pendingAdds: new PendingAdds(),
+    fetchOptions: {
+      ...(config.ingestAllowAddresses.length ? { allowAddresses: config.ingestAllowAddresses } : {}),
+      ...opts.fetchOptions,
+    },
   };
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type {
   AutocompleteInteraction,
+  ButtonInteraction,
   ChatInputCommandInteraction,
+  ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
   SlashCommandOptionsOnlyBuilder,
   SlashCommandStringOption,
@@ -12,8 +14,12 @@ import type {
 import type { Logger } from 'pino';
 import type { KnowledgeHolder } from '../answer/holder.js';
 import type { BotConfig } from '../config.js';
+import type { FetchPageOptions } from '../ingest/fetch-page.js';
+import type { GapStore } from '../ingest/gaps.js';
 import { renderAnswer, renderChoices } from '../render/discord.js';
 import type { AuditLog } from './audit.js';
+import { type FeedbackStore, withFeedback } from './feedback.js';
+import type { PendingAdds } from './kb-add-url.js';
 import type { RateLimiter } from './limits.js';
 import { cleanQuestion } from './router.js';
 
@@ -26,6 +32,14 @@ export interface BotContext {
   limiter: RateLimiter;
   /** Hosts attachments may be downloaded from. */
   attachmentHosts: readonly string[];
+  /** Coverage gaps: abstentions and 👎. */
+  gaps: GapStore;
+  /** The questions behind recent answers, for 👎. */
+  feedback: FeedbackStore;
+  /** `/kb add url:` previews waiting for Confirm / Cancel. */
+  pendingAdds: PendingAdds;
+  /** How `/kb add url:` fetches (safe by default; INGEST_ALLOW_ADDRESSES for tests). */
+  fetchOptions: FetchPageOptions;
 }
 
 /** A module in commands/: the discord.js guide's shape, plus optional autocomplete. */
@@ -37,6 +51,8 @@ export interface Command {
   );
   execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
+  /** Buttons and modals whose custom id starts with `<command name>:`. */
+  handleComponent?(interaction: ButtonInteraction | ModalSubmitInteraction, ctx: BotContext): Promise<void>;
   /** Whether the rate limit applies (questions do; moderator tools don't). Default true. */
   rateLimited?: boolean;
 }
@@ -114,5 +130,12 @@ export async function replyWithAnswer(
     { query, intent: answer.intent, force: answer.force, answered: answer.answered },
     'answer',
   );
-  await interaction.reply(renderAnswer(answer, opts));
+  await interaction.reply(
+    withFeedback(
+      renderAnswer(answer, opts),
+      answer,
+      { question: query, channelId: interaction.channelId },
+      ctx,
+    ),
+  );
 }

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AutocompleteInteraction,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type Message,
   MessageFlags,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import { cutText, NO_MENTIONS, renderAnswer, renderError, renderNotice } from '../render/discord.js';
 import type { BotContext, Command } from './commands.js';
+import { FEEDBACK_PREFIX, handleFeedbackButton, recordGap, withFeedback } from './feedback.js';
 import { rateLimitNote } from './limits.js';
 import { type ConversationStore, isBusy, routeMessage } from './router.js';
 
@@ -30,6 +33,7 @@ export function newErrorId(): string {
 export async function handleInteraction(interaction: Interaction, deps: EventDeps): Promise<void> {
   const { logger } = deps.ctx;
   if (interaction.isAutocomplete()) return handleAutocomplete(interaction, deps);
+  if (interaction.isButton() || interaction.isModalSubmit()) return handleComponent(interaction, deps);
   if (!interaction.isChatInputCommand()) return;
   const command = deps.commands.get(interaction.commandName);
   const log = logger.child({
@@ -65,8 +69,36 @@ export async function handleInteraction(interaction: Interaction, deps: EventDep
   }
 }
 
+/**
+ * Buttons and modals: `fb:…` are the 👍 / 👎 on answers; `<command>:…` go to that command's
+ * `handleComponent`. Anything else (a button from an older version) gets an ephemeral note.
+ */
+async function handleComponent(
+  interaction: ButtonInteraction | ModalSubmitInteraction,
+  deps: EventDeps,
+): Promise<void> {
+  const prefix = interaction.customId.split(':')[0] ?? '';
+  const log = deps.ctx.logger.child({
+    interaction: interaction.id,
+    component: prefix,
+    user: interaction.user.id,
+  });
+  try {
+    if (prefix === FEEDBACK_PREFIX && interaction.isButton())
+      return await handleFeedbackButton(interaction, deps.ctx);
+    const command = deps.commands.get(prefix);
+    if (command?.handleComponent) return await command.handleComponent(interaction, deps.ctx);
+    await interaction.reply({
+      ...renderNotice('This button no longer works: run the command again.'),
+      flags: MessageFlags.Ephemeral,
+    });
+  } catch (err) {
+    await apologise(interaction, err, log);
+  }
+}
+
 async function apologise(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
   err: unknown,
   log: BotContext['logger'],
 ): Promise<void> {
@@ -136,8 +168,17 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
       { mode: route.mode, intent: answer.intent, force: answer.force, answered: answer.answered },
       'question',
     );
-    if (!answer.answered && route.mode !== 'mention') return; // nothing relevant: stay quiet
-    const rendered = renderAnswer(answer);
+    const asked = { question: route.question, channelId: message.channelId };
+    if (!answer.answered && route.mode !== 'mention') {
+      recordGap(ctx, {
+        kind: 'abstained',
+        question: route.question,
+        channel: message.channelId,
+        force: answer.force,
+      });
+      return; // nothing relevant: stay quiet
+    }
+    const rendered = withFeedback(renderAnswer(answer), answer, asked, ctx);
     let sent: Message;
     let threadId: string | null = channel.isThread() ? channel.id : null;
     if (!threadId && channelIsBusy(message, deps)) {

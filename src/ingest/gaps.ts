@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { appendLineDurable, writeFileDurable } from '../knowledge/durable.js';
 import { createAnalyzer, tokenize } from '../search/analyzer.js';
@@ -53,6 +54,13 @@ function parseLines(text: string): GapEntry[] {
     }
   }
   return out;
+}
+
+/** Where the gaps are kept: `GAPS_PATH`, else `<KNOWLEDGE_DIR>/gaps.jsonl` (the bot and `kb gaps` agree). */
+export function gapsPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env.GAPS_PATH?.trim();
+  if (explicit) return path.resolve(explicit);
+  return path.resolve(env.KNOWLEDGE_DIR?.trim() || 'knowledge', 'gaps.jsonl');
 }
 
 /** What a caller records; `time` defaults to now. */

@@ -1,4 +1,9 @@
-import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import type {
+  APIActionRowComponent,
+  APIComponentInMessageActionRow,
+  APIEmbed,
+  APIEmbedField,
+} from 'discord-api-types/v10';
 import type { Answer, Citation, Stage } from '../answer/types.js';
 import { citationNumbersBySource, sourceLabel, stageLabel } from './text.js';
 
@@ -41,6 +46,8 @@ export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
   allowedMentions: { parse: never[] };
+  /** Buttons, at most 5 rows of at most 5. */
+  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
 
 /** Longest quote before it is cut (so one huge sentence cannot crowd out the others). */

@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       knowledgeDir: path.resolve('knowledge'),
       auditLogPath: path.resolve('knowledge/audit.log.jsonl'),
+      gapsPath: path.resolve('knowledge/gaps.jsonl'),
+      ingestAllowAddresses: [],
     });
     expect(describeConfig(c)).not.toHaveProperty('token');
   });
@@ -77,6 +79,16 @@ describe('loadConfig', () => {
       expect((err as Error).message).not.toContain(TOKEN);
       expect((err as Error).message).toMatch(/The bot cannot start: 2 settings need fixing/);
     }
+  });
+
+  it('reads GAPS_PATH and INGEST_ALLOW_ADDRESSES (IP addresses only)', () => {
+    const c = loadConfig({ ...good, KNOWLEDGE_DIR: '/srv/kb', INGEST_ALLOW_ADDRESSES: '127.0.0.1, ::1' });
+    expect(c.gapsPath).toBe('/srv/kb/gaps.jsonl');
+    expect(c.ingestAllowAddresses).toEqual(['127.0.0.1', '::1']);
+    expect(loadConfig({ ...good, GAPS_PATH: '/var/gaps.jsonl' }).gapsPath).toBe('/var/gaps.jsonl');
+    expect(problems({ ...good, INGEST_ALLOW_ADDRESSES: 'localhost' })[0]).toMatch(
+      /^INGEST_ALLOW_ADDRESSES must be IP addresses .*for tests only/,
+    );
   });
 
   it('deploy needs only the token and the application id', () => {

@@ -94,6 +94,8 @@ async function start(opts: StartOptions = {}): Promise<{ fake: FakeDiscord; bot:
     moderatorRoleIds: [MOD_ROLE],
     knowledgeDir: dir,
     auditLogPath: path.join(dir, 'audit.log.jsonl'),
+    gapsPath: path.join(dir, 'gaps.jsonl'),
+    ingestAllowAddresses: [],
     apiBase: fake.apiBase,
     logLevel: 'info',
   };
