@@ -29,7 +29,6 @@ const LIST_FORCES =
 const STATUS_SHAPE =
   /^(?:(?:so|and|but|ok|okay|hi|hey)[,\s]+)?(?:(?:is|are|was|were|has|have|had|did|does|do|will|would|can|could|remind me if)\b|when\b|since when\b|how long\b|(?:what|which)(?:'s| is| was)? (?:the )?(?:stage|status|monitoring)\b|status\b|stage\b|(?!(?:what|why|how|who|where|which|tell|list|show|explain|describe|give)\b))/i;
 const SOURCES = /\b(?:sources|which articles|what articles|your articles|what do you know|knowledge base)\b/i;
-const WHY_HOW = /^\s*(?:why|how come|what (?:led|caused|were the reasons))\b/i;
 const SAY_WORDS =
   /\b(?:say|said|says|respond(?:ed|s)?|response|react(?:ed|ion)?|reply|replied|comment(?:ed)?|think)\b/i;
 const INSPECTORATE_SUBJECT = /\b(?:hmic(?:frs)?|inspector(?:ate|s)?|watchdog|report|letter|inspection)\b/i;

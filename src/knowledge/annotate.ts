@@ -190,7 +190,7 @@ function findSpeaker(
   return resolveSpeaker(who, names, focus, gazetteer, people, lastSpeaker, lastPerson);
 }
 
-const CONJUNCTION = String.raw`(?:after|before|because|when|since|while|although|though|once|until|as|so)`;
+const CONJUNCTION = '(?:after|before|because|when|since|while|although|though|once|until|as|so)';
 
 /**
  * Narrows the words before "said" to the speaker: drops relative clauses ("The force, which polices …"),

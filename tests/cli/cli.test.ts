@@ -10,7 +10,11 @@ const run = promisify(execFile);
 const TSX = path.resolve('node_modules/.bin/tsx');
 
 /** Runs a CLI script the way `npm run` does, with optional stdin; never throws on a non-zero exit. */
-async function cli(script: string, args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+async function cli(
+  script: string,
+  args: string[],
+  opts: { input?: string; env?: Record<string, string> } = {},
+) {
   const child = run(TSX, [`src/cli/${script}.ts`, ...args], {
     env: { ...process.env, ...opts.env },
     maxBuffer: 10 * 1024 * 1024,
@@ -31,7 +35,9 @@ describe('npm run ask', () => {
   it('prints the status of a force with numbered sentences and sources', async () => {
     const { code, stdout } = await cli('ask', ['/status west-midlands']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^West Midlands Police is in Engage \(“special measures”\), as reported on 2023-11-24\./);
+    expect(stdout).toMatch(
+      /^West Midlands Police is in Engage \(“special measures”\), as reported on 2023-11-24\./,
+    );
     expect(stdout).toMatch(/\n\[1\] /);
     expect(stdout).toMatch(/Sources:\n {2}\[1.*\] .* — Sky News, 2023-11-24/);
   });
@@ -53,7 +59,10 @@ describe('npm run ask', () => {
   it('writes exactly one JSON line per input line with --jsonl, empty lines included', async () => {
     const input = '/status wiltshire\n\nwho is Craig Guildford?\n???\n';
     const { stdout } = await cli('ask', ['--jsonl'], { input });
-    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.query, l.answered])).toEqual([
       ['/status wiltshire', true],
       ['', false],
@@ -81,7 +90,10 @@ describe('npm run kb', () => {
     await mkdir(path.join(dir, 'articles'));
     await copyFile(path.join(KNOWLEDGE_DIR, 'forces.json'), path.join(dir, 'forces.json'));
     await writeFile(path.join(dir, 'articles', 'empty.md'), '');
-    await writeFile(path.join(dir, 'articles', 'no-date.md'), '---\nid: no-date\ntitle: T\npublisher: P\n---\nText.\n');
+    await writeFile(
+      path.join(dir, 'articles', 'no-date.md'),
+      '---\nid: no-date\ntitle: T\npublisher: P\n---\nText.\n',
+    );
     const { code, stdout } = await cli('kb', ['check'], { env: { KNOWLEDGE_DIR: dir } });
     expect(code).toBe(1);
     expect(stdout).toMatch(/error articles\/empty\.md: the file is empty/);

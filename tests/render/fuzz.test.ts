@@ -70,14 +70,12 @@ const bigAnswer = fc
               asOf: '2024-01-01',
               note: texts[2] ?? null,
               evidence: citations.slice(0, 3).map((c) => c.n),
-              history: citations
-                .slice(3)
-                .map((c) => ({
-                  stage: 'scan' as const,
-                  date: '2019-01-01',
-                  articleId: c.articleId,
-                  citations: [c.n],
-                })),
+              history: citations.slice(3).map((c) => ({
+                stage: 'scan' as const,
+                date: '2019-01-01',
+                articleId: c.articleId,
+                citations: [c.n],
+              })),
             }
           : null,
       statuses: Array.from({ length: rows }, (_, i) => ({
