@@ -196,11 +196,13 @@ function* decodeSteps(sections: readonly Section[]): Generator<void, DecodedEngi
   kb.dropped = new Map(parse('dropped') as [string, DroppedParagraph[]][]);
   const articles: Article[] = [];
   for (let s = 0; s * ARTICLES_PER_SECTION < meta.articles.length; s++) {
+    yield;
     const bodies = parse(`paragraphs.${s}`) as string[][];
     meta.articles.slice(s * ARTICLES_PER_SECTION, (s + 1) * ARTICLES_PER_SECTION).forEach((a, i) => {
       articles.push({ ...a, paragraphs: bodies[i] ?? [] });
     });
   }
+  yield;
   const statuses = new Map<string, ForceStatus>(
     JSON.parse(decoder.decode(need('statuses')), (_k, v) => {
       if (typeof v === 'object' && v !== null && typeof v.$p === 'number') {
