@@ -105,6 +105,8 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
       if (stopped) return;
       stopped = true;
       await client.destroy();
+      // Questions recorded as gaps just before the stop are written before we report stopped.
+      await ctx.gaps.flush();
     },
   };
 }

@@ -77,6 +77,8 @@ export interface GapStore {
   /** Appends one entry as one line. Appends from one process are serialised. */
   record(entry: GapInput): Promise<void>;
   read(): Promise<GapEntry[]>;
+  /** Resolves once every write started so far has finished (for a clean shutdown). */
+  flush(): Promise<void>;
 }
 
 /**
@@ -135,6 +137,7 @@ export function createGapStore(file: string, opts: { maxEntries?: number } = {})
       return next;
     },
     read: () => queue.then(() => readGaps(file)),
+    flush: () => queue.then(() => undefined),
   };
 }
 
