@@ -82,6 +82,10 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
     const why = whyAnswer(b, force.slug, parsed.text);
     if (why) return why;
   }
+  if (intent !== 'status' && force && EVENT_WHEN.test(parsed.text)) {
+    const said = eventAnswer(b, force.slug, parsed.text);
+    if (said) return said;
+  }
   const concepts = contentConcepts(engine, parsed);
   if ((intent === 'findings' || intent === 'responses') && force) {
     // "What went wrong at X?" asks for the findings; only other words narrow the search.
@@ -255,6 +259,41 @@ function whyAnswer(b: AnswerBuilder, force: string, text: string): Answer | null
   if (ranked.length === 0) return null;
   for (const p of ranked) b.cite(p);
   return b.done(`Why ${b.forceName} was put into Engage (“special measures”), as reported on ${event.date}:`);
+}
+
+/** "…when X left Engage", "…when it was put into special measures": group 1 an exit, group 2 an entry. */
+const EVENT_WHEN =
+  /\bwhen\b[^?]*?\b(?:(left|leaving|leave|exited|exit|came out|come out|taken out|moved out|returned to|went back to|moved back)|(entered|entering|went into|go into|was put|were put|put into|placed|moved into|escalated))\b[^?]*\b(?:special measures|engage|enhanced monitoring|routine monitoring|scan)\b/i;
+
+/**
+ * "What did the inspectorate say when X left Engage?": the sentences of the article that reported that
+ * move, from the side asked about (the inspectorate, the force, or anyone when not said).
+ */
+function eventAnswer(b: AnswerBuilder, force: string, text: string): Answer | null {
+  const m = EVENT_WHEN.exec(text);
+  if (!m) return null;
+  const stage = m[1] ? 'scan' : 'engage';
+  const event = b.engine.statuses.get(force)?.events.find((e) => e.stage === stage);
+  if (!event) return null;
+  const asked = text.slice(0, m.index);
+  const role = /\b(?:hmic\w*|inspector\w*|watchdog|report|letter)\b/i.test(asked)
+    ? 'inspectorate'
+    : /\b(?:say|said|respond|react)\b/i.test(asked)
+      ? 'force'
+      : null;
+  const passages = (b.engine.kb.byArticle.get(event.articleId) ?? []).filter(
+    (p) => p.forces.includes(force) && (role === null || p.speakerRole === role),
+  );
+  if (passages.length === 0) return null;
+  // Quotes first, then what was reported, in the article's order.
+  const chosen = [...passages]
+    .sort((x, y) => Number(y.speaker !== null) - Number(x.speaker !== null) || x.position - y.position)
+    .slice(0, MAX_ASK_CITATIONS)
+    .sort((x, y) => x.position - y.position);
+  for (const p of chosen) b.cite(p);
+  const who = role === 'inspectorate' ? 'the inspectorate' : role === 'force' ? b.forceName : 'the sources';
+  const move = stage === 'scan' ? 'left' : 'entered';
+  return b.done(`What ${who} said when ${b.forceName} ${move} Engage, as reported on ${event.date}:`);
 }
 
 function topicListAnswer(b: AnswerBuilder, force: string, intent: 'findings' | 'responses'): Answer {

@@ -135,6 +135,26 @@ describe('status timeline', () => {
     expect(a.citations.some((c) => c.speakerRole === 'force')).toBe(false);
   });
 
+  it('quotes the side asked about from the article that reported a move', () => {
+    const left = {
+      id: 'left',
+      published: '2023-02-10',
+      body: [
+        'Cleveland Police has been taken out of special measures.',
+        'HM Inspector Jane Roe said: “The force has made real progress.”',
+        'Chief Constable Mark Webster said: “We are proud of our officers.”',
+      ].join('\n'),
+    };
+    const a = engineOf(entry, left).answer(
+      'what did the inspectorate say when cleveland left special measures?',
+    );
+    expect(a.citations.map((c) => c.speaker)).toEqual(['Jane Roe']);
+    const f = engineOf(entry, left).answer(
+      'what did cleveland police say when they came out of special measures?',
+    );
+    expect(f.citations.map((c) => c.speaker)).toEqual(['Mark Webster']);
+  });
+
   it('lists every force with evidence and its stage for /forces', () => {
     const other = {
       id: 'other',
