@@ -23,6 +23,10 @@ export interface BotConfig {
   /** REST base URL for discord.js (`rest.api`), e.g. a REST proxy or a test server; null = Discord. */
   apiBase: string | null;
   logLevel: LogLevel;
+  /** Questions one person may ask per minute (USER_RATE_LIMIT, default 5). */
+  userRateLimit?: number;
+  /** Questions one channel (everyone together) may ask per minute (CHANNEL_RATE_LIMIT, default 20). */
+  channelRateLimit?: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -50,6 +54,10 @@ export const SETTING_HELP: Record<string, string> = {
   DISCORD_API_BASE:
     'optional: REST base URL handed to discord.js as rest.api, e.g. http://localhost:8080/api for a REST proxy; leave unset for Discord itself',
   LOG_LEVEL: `optional: one of ${LOG_LEVELS.join(', ')}; default info`,
+  USER_RATE_LIMIT:
+    'optional: questions one person may ask per minute (slash commands and messages); default 5',
+  CHANNEL_RATE_LIMIT:
+    'optional: questions one channel may ask per minute, everyone together (threads count for their channel); default 20',
 };
 
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -72,6 +80,25 @@ const snowflakeList = z.preprocess(
       ),
     ),
 );
+
+/** A positive whole number of questions per minute, or the default when unset. */
+const perMinute = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, { error: 'must be a whole number of questions per minute, e.g. 20' })
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(1, { error: 'must be at least 1' })
+          .max(100_000, { error: 'must be at most 100000' }),
+      )
+      .default(fallback),
+  );
 
 const envSchema = z.object({
   DISCORD_TOKEN: z
@@ -114,6 +141,8 @@ const envSchema = z.object({
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
+  USER_RATE_LIMIT: perMinute(5),
+  CHANNEL_RATE_LIMIT: perMinute(20),
 });
 
 /** One problem per setting, naming it and saying how to get it. */
@@ -160,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { for?: 'bot' | 'deploy
     ingestAllowAddresses: e.INGEST_ALLOW_ADDRESSES,
     apiBase: e.DISCORD_API_BASE ?? null,
     logLevel: e.LOG_LEVEL,
+    userRateLimit: e.USER_RATE_LIMIT,
+    channelRateLimit: e.CHANNEL_RATE_LIMIT,
   };
 }
 

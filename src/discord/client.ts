@@ -49,7 +49,13 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
     holder,
     audit: new AuditLog(config.auditLogPath),
     logger,
-    limiter: new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT),
+    limiter: new RateLimiter(
+      opts.rateLimit ?? {
+        ...DEFAULT_RATE_LIMIT,
+        max: config.userRateLimit ?? DEFAULT_RATE_LIMIT.max,
+        channelMax: config.channelRateLimit ?? DEFAULT_RATE_LIMIT.channelMax,
+      },
+    ),
     attachmentHosts,
     gaps: createGapStore(config.gapsPath),
     feedback: new FeedbackStore(),

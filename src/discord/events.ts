@@ -52,10 +52,10 @@ export async function handleInteraction(interaction: Interaction, deps: EventDep
       return;
     }
     if (command.rateLimited !== false) {
-      const decision = deps.ctx.limiter.take(interaction.user.id);
+      const decision = deps.ctx.limiter.take(interaction.user.id, interaction.channelId);
       if (!decision.allowed) {
         await interaction.reply({
-          ...renderNotice(rateLimitNote(decision.retryAfterMs)),
+          ...renderNotice(rateLimitNote(decision.retryAfterMs, decision.scope)),
           flags: MessageFlags.Ephemeral,
         });
         return;
@@ -150,11 +150,13 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
   if (route.action === 'ignore') return;
   const log = ctx.logger.child({ message: message.id, channel: message.channelId, user: message.author.id });
   try {
-    const decision = ctx.limiter.take(message.author.id);
+    // A thread counts against its parent channel, so a flood cannot spread over threads to escape it.
+    const limitChannel = (channel.isThread() ? channel.parentId : null) ?? message.channelId;
+    const decision = ctx.limiter.take(message.author.id, limitChannel);
     if (!decision.allowed) {
       if (decision.notify)
         await message.reply({
-          ...renderNotice(rateLimitNote(decision.retryAfterMs)),
+          ...renderNotice(rateLimitNote(decision.retryAfterMs, decision.scope)),
           allowedMentions: NO_MENTIONS,
         });
       return;

@@ -148,6 +148,11 @@ export class ConversationStore {
   has(key: string): boolean {
     return this.get(key) !== undefined;
   }
+
+  /** Conversations held now (at most `max`). */
+  get size(): number {
+    return this.map.size;
+  }
 }
 
 /**

@@ -30,8 +30,28 @@ describe('loadConfig', () => {
       auditLogPath: path.resolve('knowledge/audit.log.jsonl'),
       gapsPath: path.resolve('knowledge/gaps.jsonl'),
       ingestAllowAddresses: [],
+      userRateLimit: 5,
+      channelRateLimit: 20,
     });
     expect(describeConfig(c)).not.toHaveProperty('token');
+  });
+
+  it('reads the per-person and per-channel rate limits (questions per minute), refusing nonsense', () => {
+    const c = loadConfig({ ...good, USER_RATE_LIMIT: ' 3 ', CHANNEL_RATE_LIMIT: '40' });
+    expect(c).toMatchObject({ userRateLimit: 3, channelRateLimit: 40 });
+    expect(loadConfig({ ...good, USER_RATE_LIMIT: '', CHANNEL_RATE_LIMIT: ' ' })).toMatchObject({
+      userRateLimit: 5,
+      channelRateLimit: 20,
+    });
+    const p = problems({ ...good, USER_RATE_LIMIT: 'lots', CHANNEL_RATE_LIMIT: '0' });
+    expect(p).toHaveLength(2);
+    expect(p.find((x) => x.startsWith('USER_RATE_LIMIT'))).toMatch(/whole number of questions per minute/);
+    expect(p.find((x) => x.startsWith('CHANNEL_RATE_LIMIT'))).toMatch(
+      /at least 1 — optional: questions one channel/,
+    );
+    expect(problems({ ...good, CHANNEL_RATE_LIMIT: '2.5' })[0]).toMatch(
+      /^CHANNEL_RATE_LIMIT must be a whole/,
+    );
   });
 
   it('parses lists, optional ids, the API base and the log level', () => {
