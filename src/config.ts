@@ -58,6 +58,12 @@ export const SETTING_HELP: Record<string, string> = {
     'optional: questions one person may ask per minute (slash commands and messages); default 5',
   CHANNEL_RATE_LIMIT:
     'optional: questions one channel may ask per minute, everyone together (threads count for their channel); default 20',
+  SHARD_COUNT:
+    'optional, npm run start:sharded: the total number of shards across every process and host (a positive integer); unset or "auto" asks Discord (GET /gateway/bot) for its recommendation',
+  SHARD_LIST:
+    'optional, npm run start:sharded: the shard ids this host runs, comma-separated (e.g. 0,1), each below SHARD_COUNT; needs SHARD_COUNT; default all shards',
+  SHARD_SPAWN_DELAY_MS:
+    'optional, npm run start:sharded: milliseconds between starting two shards (Discord allows one IDENTIFY per 5 s per bucket); default 5500',
 };
 
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -144,6 +150,90 @@ const envSchema = z.object({
   USER_RATE_LIMIT: perMinute(5),
   CHANNEL_RATE_LIMIT: perMinute(20),
 });
+
+/** `npm run start:sharded`: how many shards, which of them this host runs, how fast to start them. */
+export interface ShardConfig {
+  /** The total shard count; null = Discord's recommendation (GET /gateway/bot). */
+  shardCount: number | null;
+  /** The shard ids this host runs; null = all of them. */
+  shardList: number[] | null;
+  spawnDelayMs: number;
+}
+
+const wholeNumber = (error: string) =>
+  z.preprocess(blankToUndefined, z.string().trim().regex(/^\d+$/, { error }).transform(Number).optional());
+
+const shardEnvSchema = z
+  .object({
+    SHARD_COUNT: z.preprocess(
+      (v) => (typeof v === 'string' && /^\s*(?:auto)?\s*$/i.test(v) ? undefined : v),
+      z
+        .string()
+        .trim()
+        .regex(/^\d+$/, {
+          error: 'must be a positive integer (or unset / "auto" for Discord\'s recommendation)',
+        })
+        .transform(Number)
+        .pipe(z.number().int().min(1, { error: 'must be at least 1' }))
+        .optional(),
+    ),
+    SHARD_LIST: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^\s*\d+(?:\s*,\s*\d+)*\s*$/, { error: 'must be shard ids separated by commas, e.g. 0,1' })
+        .transform((s) => s.split(',').map((x) => Number(x.trim())))
+        .refine((ids) => new Set(ids).size === ids.length, { error: 'lists a shard id twice' })
+        .optional(),
+    ),
+    SHARD_SPAWN_DELAY_MS: wholeNumber('must be a whole number of milliseconds, e.g. 5500'),
+  })
+  .superRefine((e, ctx) => {
+    if (!e.SHARD_LIST) return;
+    if (e.SHARD_COUNT === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHARD_LIST'],
+        message: 'needs SHARD_COUNT (every host must agree on the total)',
+      });
+      return;
+    }
+    const count = e.SHARD_COUNT;
+    const bad = e.SHARD_LIST.filter((id) => id >= count);
+    if (bad.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHARD_LIST'],
+        message: `has ${bad.join(', ')}: shard ids run from 0 to SHARD_COUNT − 1 (${count - 1})`,
+      });
+  });
+
+/**
+ * Validates the sharding settings of `npm run start:sharded` (the bot's own settings are checked with
+ * `loadConfig`).
+ *
+ * @throws ConfigError naming every bad setting
+ * @example loadShardConfig({ SHARD_COUNT: '4', SHARD_LIST: '0,1' }) // { shardCount: 4, shardList: [0, 1], … }
+ */
+export function loadShardConfig(env: NodeJS.ProcessEnv): ShardConfig {
+  const parsed = shardEnvSchema.safeParse(pick(env, ['SHARD_COUNT', 'SHARD_LIST', 'SHARD_SPAWN_DELAY_MS']));
+  if (!parsed.success) {
+    const bySetting = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? '?');
+      if (!bySetting.has(key)) bySetting.set(key, issue.message);
+    }
+    throw new ConfigError(
+      [...bySetting].map(([key, message]) => `${key} ${message} — ${SETTING_HELP[key] ?? ''}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    shardCount: e.SHARD_COUNT ?? null,
+    shardList: e.SHARD_LIST ?? null,
+    spawnDelayMs: e.SHARD_SPAWN_DELAY_MS ?? 5500,
+  };
+}
 
 /** One problem per setting, naming it and saying how to get it. */
 export class ConfigError extends Error {
