@@ -34,6 +34,13 @@
  * - Serves attachments over HTTP: `fake.serveAttachment(...)` and files the bot uploads.
  * - DMs: `sendMessage({ guildId: null, ... })` / `sendInteraction({ guildId: null, ... })`, and the bot's
  *   `user.send()` (POST /users/@me/channels). The client needs `Partials.Channel` to see DMs, as with real Discord.
+ * - Sharding: IDENTIFY with `shard: [id, count]` (an invalid pair closes 4010 "Invalid shard"); each session gets
+ *   READY / GUILD_CREATE only for the guilds it owns — `(BigInt(guild_id) >> 22n) % count === id`, as Discord
+ *   routes them — and every guild event (interactions, messages, echoes, threads) goes only to the session(s)
+ *   owning its guild; DMs and events without a guild go to shard 0. `GET /gateway/bot` recommends
+ *   `shards` (option, default 1). `snowflakeForShard(id, count)` makes guild ids that land on a given shard;
+ *   `waitForShards(count)` waits until shards 0..count-1 are identified; `gatewayEvents[].shard` says which
+ *   shard got each dispatch.
  *
  * Notes: `waitForChannelMessage` matches only `POST /channels/:id/messages`; interaction replies, edits and
  * follow-ups are on the handle (or `sentMessages` with `via`). A PONG (callback type 1) is rejected with 400:
@@ -156,6 +163,8 @@ export interface FakeDiscordOptions {
   logUnknownRoutes?: boolean;
   /** Default timeout of the waitFor* helpers. Default 2000. */
   defaultTimeoutMs?: number;
+  /** The shard count `GET /gateway/bot` recommends. Default 1. */
+  shards?: number;
 }
 
 export interface RecordedFile {
@@ -364,6 +373,8 @@ export interface GatewayEventRecord {
   seq: number;
   d: unknown;
   at: number;
+  /** The shard id of the session it was sent to (0 when not sharded). */
+  shard: number;
 }
 
 export interface IdentifyRecord {
@@ -415,6 +426,12 @@ export interface FakeDiscord {
   dispatch(t: string, d: unknown): number;
 
   waitForReady(opts?: WaitOptions): Promise<IdentifyRecord>;
+  /** Waits until identified sessions cover shards 0..count-1 (each IDENTIFYed with `[id, count]`). */
+  waitForShards(count: number, opts?: WaitOptions): Promise<IdentifyRecord[]>;
+  /** The shard id (for `count` shards) that owns a guild: `(guild_id >> 22) % count`. */
+  shardOf(guildId: string, count: number): number;
+  /** Identified gateway sessions and their `[id, count]` (one per connected shard). */
+  readonly shardSessions: readonly { shard: [number, number]; sessionId: string | null }[];
   waitForInteractionResponse(
     handle: InteractionHandle,
     opts?: WaitOptions,
@@ -447,6 +464,22 @@ let snowflakeIncrement = 0n;
 function snowflake(): string {
   snowflakeIncrement = (snowflakeIncrement + 1n) & 0xfffn;
   return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (1n << 17n) | snowflakeIncrement).toString();
+}
+
+/** The shard (of `count`) that Discord routes a guild's events to: `(guild_id >> 22) % count`. */
+export function shardOfGuild(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/**
+ * A snowflake (e.g. a guild id) owned by shard `shardId` of `count`; `n` picks different ids for the same
+ * shard. Deterministic.
+ */
+export function snowflakeForShard(shardId: number, count: number, n = 0): string {
+  // A timestamp part in 2023 whose remainder modulo count is shardId.
+  const base = 1_700_000_000_000n - DISCORD_EPOCH;
+  const ts = base - (base % BigInt(count)) + BigInt(shardId) + BigInt(n) * BigInt(count);
+  return ((ts << 22n) | 1n).toString();
 }
 
 const DEFAULT_GUILD_ID = '100000000000000001';
@@ -579,6 +612,8 @@ interface GatewaySession {
   identified: boolean;
   sessionId: string | null;
   intents: number;
+  /** `[id, count]` from IDENTIFY; `[0, 1]` when the client does not shard. */
+  shard: [number, number];
 }
 
 interface Ctx {
@@ -640,6 +675,8 @@ class FakeDiscordServer implements FakeDiscord {
   private readonly defaultTimeoutMs: number;
   private closed = false;
   private seq = 0;
+  /** Shard of every session id handed out, so a RESUME keeps its shard. */
+  private readonly shardBySessionId = new Map<string, [number, number]>();
 
   constructor(private readonly opts: FakeDiscordOptions) {
     this.now = opts.now ?? Date.now;
@@ -946,6 +983,35 @@ class FakeDiscordServer implements FakeDiscord {
     );
   }
 
+  waitForShards(count: number, opts?: WaitOptions): Promise<IdentifyRecord[]> {
+    return this.waitUntil(
+      `shards 0..${count - 1} of ${count} to IDENTIFY on the gateway`,
+      () => {
+        const live = this.shardSessions.filter((s) => s.shard[1] === count).map((s) => s.shard[0]);
+        if (![...Array(count).keys()].every((id) => live.includes(id))) return undefined;
+        return this.identifies.filter((i) => Array.isArray(i.shard) && i.shard[1] === count);
+      },
+      opts?.timeoutMs,
+    );
+  }
+
+  shardOf(guildId: string, count: number): number {
+    return shardOfGuild(guildId, count);
+  }
+
+  get shardSessions(): { shard: [number, number]; sessionId: string | null }[] {
+    return [...this.sessions]
+      .filter((s) => s.identified)
+      .map((s) => ({ shard: [...s.shard] as [number, number], sessionId: s.sessionId }));
+  }
+
+  /** Whether a session receives events of this guild (null: DMs and guild-less events, shard 0's). */
+  private owns(s: GatewaySession, guildId: string | null): boolean {
+    const [id, count] = s.shard;
+    if (count === 1) return true;
+    return guildId === null ? id === 0 : shardOfGuild(guildId, count) === id;
+  }
+
   waitForInteractionResponse(
     handle: InteractionHandle,
     opts?: WaitOptions,
@@ -1003,13 +1069,15 @@ class FakeDiscordServer implements FakeDiscord {
   private sendDispatch(s: GatewaySession, t: string, d: unknown): void {
     s.seq++;
     this.send(s, { op: 0, t, s: s.seq, d });
-    this.gatewayEvents.push({ t, seq: s.seq, d, at: this.now() });
+    this.gatewayEvents.push({ t, seq: s.seq, d, at: this.now(), shard: s.shard[0] });
   }
 
+  /** Sends to every identified session owning the event's guild (`d.guild_id`; none: shard 0). */
   dispatch(t: string, d: unknown, filter?: (s: GatewaySession) => boolean): number {
+    const guildId = isRecord(d) && typeof d.guild_id === 'string' ? d.guild_id : null;
     let n = 0;
     for (const s of this.sessions) {
-      if (!s.identified || (filter && !filter(s))) continue;
+      if (!s.identified || !this.owns(s, guildId) || (filter && !filter(s))) continue;
       this.sendDispatch(s, t, d);
       n++;
     }
@@ -1027,7 +1095,7 @@ class FakeDiscordServer implements FakeDiscord {
   }
 
   private onGatewayConnection(ws: WebSocket): void {
-    const s: GatewaySession = { ws, seq: 0, identified: false, sessionId: null, intents: 0 };
+    const s: GatewaySession = { ws, seq: 0, identified: false, sessionId: null, intents: 0, shard: [0, 1] };
     this.sessions.add(s);
     ws.on('close', () => {
       this.sessions.delete(s);
@@ -1071,8 +1139,24 @@ class FakeDiscordServer implements FakeDiscord {
           s.ws.close(4004, 'Authentication failed.');
           return;
         }
+        if (d.shard !== undefined) {
+          const sh = d.shard;
+          const valid =
+            Array.isArray(sh) &&
+            sh.length === 2 &&
+            sh.every((x) => Number.isInteger(x)) &&
+            sh[1] >= 1 &&
+            sh[0] >= 0 &&
+            sh[0] < sh[1];
+          if (!valid) {
+            s.ws.close(4010, 'Invalid shard');
+            return;
+          }
+          s.shard = [sh[0], sh[1]];
+        }
         s.intents = typeof d.intents === 'number' ? d.intents : 0;
         s.sessionId = randomBytes(16).toString('hex');
+        this.shardBySessionId.set(s.sessionId, s.shard);
         s.identified = true;
         this.identifies.push({
           token,
@@ -1090,16 +1174,18 @@ class FakeDiscordServer implements FakeDiscord {
           presences: [],
           guild_join_requests: [],
           geo_ordered_rtc_regions: [],
-          guilds: [...this.guilds.keys()].map((id) => ({ id, unavailable: true })),
+          guilds: [...this.guilds.keys()]
+            .filter((id) => this.owns(s, id))
+            .map((id) => ({ id, unavailable: true })),
           session_id: s.sessionId,
           session_type: 'normal',
           resume_gateway_url: this.gatewayUrl,
-          shard: Array.isArray(d.shard) ? d.shard : [0, 1],
+          shard: s.shard,
           application: { id: this.applicationId, flags: 0 },
           auth: {},
         });
         for (const g of this.guilds.values())
-          this.sendDispatch(s, 'GUILD_CREATE', this.guildCreatePayload(g));
+          if (this.owns(s, g.id)) this.sendDispatch(s, 'GUILD_CREATE', this.guildCreatePayload(g));
         this.changed();
         break;
       }
@@ -1107,6 +1193,7 @@ class FakeDiscordServer implements FakeDiscord {
         const known = [...this.sessions].some((o) => o.sessionId !== null && o.sessionId === d.session_id);
         if (typeof d.session_id === 'string' && (known || d.session_id.length === 32)) {
           s.sessionId = d.session_id;
+          s.shard = this.shardBySessionId.get(d.session_id) ?? s.shard;
           s.identified = true;
           s.seq = typeof d.seq === 'number' ? d.seq : s.seq;
           this.sendDispatch(s, 'RESUMED', {});
@@ -1500,7 +1587,7 @@ class FakeDiscordServer implements FakeDiscord {
     let delivered = false;
     let contentVisible = true;
     for (const s of this.sessions) {
-      if (!s.identified) continue;
+      if (!s.identified || !this.owns(s, channel.guildId)) continue;
       if ((s.intents & (guildMsg ? INTENT_GUILD_MESSAGES : INTENT_DIRECT_MESSAGES)) === 0) continue;
       const full = (s.intents & INTENT_MESSAGE_CONTENT) !== 0 || !guildMsg || mentioned;
       contentVisible = full;
@@ -1776,7 +1863,7 @@ class FakeDiscordServer implements FakeDiscord {
     this.route('GET', '/gateway/bot', () =>
       ok({
         url: this.gatewayUrl,
-        shards: 1,
+        shards: this.opts.shards ?? 1,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
       }),
     );
