@@ -19,6 +19,12 @@ import {
   warningLines,
 } from '../src/discord/kb-report.js';
 import { checkModerator, requesterOf } from '../src/discord/moderation.js';
+import {
+  broadcastKnowledgeReload,
+  knowledgeVersion,
+  shardIdsOf,
+  shardSyncLine,
+} from '../src/discord/shard-sync.js';
 import { checkAttachment, fetchAttachment, UploadError } from '../src/discord/upload.js';
 import { prepareArticle } from '../src/ingest/article-file.js';
 import { type GapGroup, summariseGaps } from '../src/ingest/gaps.js';
@@ -164,11 +170,12 @@ async function refresh(interaction: ChatInputCommandInteraction, ctx: BotContext
   const result = await ctx.holder.refresh(interaction.user.id);
   await ctx.audit.append({ ...who(interaction), action: 'refresh', ok: result.ok, detail: outcome(result) });
   ctx.logger.info({ user: interaction.user.id, ok: result.ok, detail: outcome(result) }, 'kb refresh');
+  const shards = result.ok ? await reloadOtherShards(interaction, ctx) : [];
   await interaction.editReply(
     result.ok
       ? renderReport(
           'Knowledge base reloaded',
-          [summaryLine(result), ...changeLines(result.changes), ...warningLines(result.warnings)],
+          [summaryLine(result), ...changeLines(result.changes), ...warningLines(result.warnings), ...shards],
           {
             colour: COLOURS.scan,
           },
@@ -186,7 +193,32 @@ export async function handleComponent(
   interaction: ButtonInteraction | ModalSubmitInteraction,
   ctx: BotContext,
 ): Promise<void> {
+  const before = ctx.holder.engine;
   await handleUrlAddComponent(interaction, ctx);
+  // A confirmed link preview swapped in a new engine: the other shards reload too.
+  if (ctx.holder.engine !== before && interaction.client.shard) {
+    const shards = await reloadOtherShards(interaction, ctx);
+    if (shards.length)
+      await interaction.followUp({
+        ...renderNotice(shards.join('\n'), { title: 'Every shard' }),
+        flags: EPHEMERAL,
+      });
+  }
+}
+
+/**
+ * After a successful change: every other shard reloads the folder (when sharded); the reply's lines saying
+ * whether they all answer from the same version. None when not sharded.
+ */
+async function reloadOtherShards(
+  interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
+  ctx: BotContext,
+): Promise<string[]> {
+  const sync = await broadcastKnowledgeReload(interaction.client, ctx.holder, {
+    by: interaction.user.id,
+    logger: ctx.logger,
+  });
+  return sync ? ['', shardSyncLine(sync)] : [];
 }
 
 async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
@@ -256,6 +288,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): P
       : outcome(result),
   });
   ctx.logger.info({ user: interaction.user.id, articleId: prepared.id, ok: result.ok }, 'kb add');
+  const shards = result.ok ? await reloadOtherShards(interaction, ctx) : [];
   if (!result.ok) {
     await interaction.editReply(
       errorsReport(
@@ -269,11 +302,14 @@ async function add(interaction: ChatInputCommandInteraction, ctx: BotContext): P
   await interaction.editReply(
     addedReport({ ...prepared.article, id: prepared.id }, result, forceName(ctx), {
       idNote: prepared.builtFrontMatter ? ' (front matter built from the options)' : '',
-      extra: prepared.ignoredOptions.length
-        ? [
-            `Options ${prepared.ignoredOptions.map((o) => `\`${o}\``).join(', ')} were ignored: the file has its own front matter.`,
-          ]
-        : [],
+      extra: [
+        ...(prepared.ignoredOptions.length
+          ? [
+              `Options ${prepared.ignoredOptions.map((o) => `\`${o}\``).join(', ')} were ignored: the file has its own front matter.`,
+            ]
+          : []),
+        ...shards,
+      ],
     }),
   );
 }
@@ -310,6 +346,7 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: BotContext)
     detail: outcome(result),
   });
   ctx.logger.info({ user: interaction.user.id, articleId: id, ok: result.ok }, 'kb remove');
+  const shards = result.ok ? await reloadOtherShards(interaction, ctx) : [];
   await interaction.editReply(
     result.ok
       ? renderReport(
@@ -319,6 +356,7 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: BotContext)
             '',
             ...changeLines(result.changes),
             summaryLine(result),
+            ...shards,
           ],
           { colour: COLOURS.scan },
         )
@@ -409,10 +447,14 @@ async function stats(interaction: ChatInputCommandInteraction, ctx: BotContext):
   const s = ctx.holder.summary();
   const last = ctx.holder.lastRefresh;
   const errors = ctx.holder.issues.filter((i) => i.severity === 'error').length;
+  const version = await knowledgeVersion(ctx.holder.engine);
+  const shards = shardIdsOf(interaction.client);
   const lines = [
     `**Articles:** ${s.articles}`,
     `**Passages:** ${s.passages}`,
     `**Forces covered:** ${s.forcesCovered} of ${s.forcesKnown}`,
+    `**Knowledge version:** \`${version}\``,
+    ...(shards ? [`**Shard:** ${shards.join(', ')} of ${interaction.client.shard?.count ?? '?'}`] : []),
     `**Uptime:** ${formatDuration(Date.now() - ctx.holder.startedAt.getTime())}`,
     `**Last refresh:** <t:${Math.floor(last.at.getTime() / 1000)}:R> — ${last.ok ? 'OK' : 'failed (previous index kept)'}${last.by ? ` by <@${last.by}>` : ' (at start)'}`,
     ...(errors ? [`⚠️ ${errors} file(s) were left out at the last load: run /kb refresh to see them.`] : []),

@@ -4,10 +4,14 @@ import { formatIssue } from '../cli/issues.js';
 import { ConfigError, describeConfig, loadConfig } from '../config.js';
 import { createBot } from './client.js';
 import { createLogger, scrubToken } from './logger.js';
+import { knowledgeVersion, registerKnowledgeReload } from './shard-sync.js';
 
 /**
  * `npm start`: reads .env, checks the settings, loads the knowledge folder, connects to Discord, and shuts
- * down cleanly on SIGINT/SIGTERM.
+ * down cleanly on SIGINT/SIGTERM. Also the shard script of `npm run start:sharded` (./shard-manager.ts): the
+ * ShardingManager starts it with SHARDING_MANAGER, SHARDS and SHARD_COUNT set, which discord.js's Client
+ * reads; it then reloads its knowledge when another shard changes it (./shard-sync.ts) and stops when the
+ * manager goes away.
  */
 async function main(): Promise<number> {
   dotenv.config({ quiet: true });
@@ -21,7 +25,9 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const sharded = Boolean(process.env.SHARDING_MANAGER);
+  const base = createLogger(config.logLevel);
+  const logger = sharded ? base.child({ shard: Number(process.env.SHARDS) }) : base;
   logger.info({ config: describeConfig(config) }, 'starting');
 
   let holder: KnowledgeHolder;
@@ -36,9 +42,10 @@ async function main(): Promise<number> {
   }
   for (const issue of holder.issues) logger.warn({ issue }, formatIssue(issue));
   const summary = holder.summary();
-  logger.info(summary, 'knowledge loaded');
+  logger.info({ ...summary, version: await knowledgeVersion(holder.engine) }, 'knowledge loaded');
 
   const bot = await createBot({ config, holder, logger });
+  registerKnowledgeReload(bot.client, holder, logger);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -51,6 +58,8 @@ async function main(): Promise<number> {
         logger.info('stopped');
         logger.flush();
         process.exitCode = 0;
+        // A shard's IPC channel to the manager would keep the process alive.
+        if (process.connected) process.disconnect();
       },
       (err) => {
         logger.error({ err }, 'error while stopping');
@@ -60,6 +69,8 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // The manager went away (killed without stopping us): stop too rather than run on orphaned.
+  if (sharded && process.connected) process.once('disconnect', () => shutdown('manager disconnected'));
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
 
   try {
