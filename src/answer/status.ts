@@ -70,7 +70,7 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
     const stage = stageOf(p.text, dateOf(p.articleId));
     if (!stage) continue;
     stages.set(p.id, stage);
-    for (const force of p.forces) {
+    for (const force of evidenceForces(p)) {
       const perArticle = byForce.get(force) ?? new Map();
       byForce.set(force, perArticle);
       const ev = perArticle.get(p.articleId) ?? { engage: [], scan: [] };
@@ -114,6 +114,21 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
     out.set(force, { force, stage: newest.stage, since, asOf: newest.date, events, omittedBy });
   }
   return out;
+}
+
+/** Words by which a sentence that names no force points at the one in focus. */
+const REFERS =
+  /^(?:it|its|he|she|they)\b|\b(?:the force|the constabulary|the service|its|one of the)\b|\bthe (?:[\p{L}’'-]+ ){0,3}force\b/iu;
+
+/**
+ * The forces a sentence is evidence about: those it names, and the force in focus only when the sentence
+ * points at it ("the force has been moved into…", "It is among…") — "Engage is not too harsh" is about
+ * Engage, not about whichever force the article mentioned last.
+ */
+function evidenceForces(p: Passage): string[] {
+  const implied = p.forces.filter((f) => !p.named.includes(f));
+  if (implied.length === 0 || REFERS.test(p.text) || p.speakerRole === 'force') return p.forces;
+  return p.named;
 }
 
 /** Strongest evidence first: the force named outright, a plain statement over a quote, earlier in the story. */

@@ -57,6 +57,8 @@ const SUBJECT_ANAPHORA =
 const JOINT_REFERENCE = /\b(?:neither|both|either|each) (?:of the )?(?:two )?forces?\b|\bthe two forces\b/i;
 /** A sentence about forces in general ("Forces in Engage receive support"), not the one in focus. */
 const GENERIC_FORCES = /\bforces\b/i;
+/** "A force in Engage should not…", "any force": about no force in particular, whatever pronouns follow. */
+const INDEFINITE_FORCE = /\b(?:a|any|every|each|no) (?:police )?force\b/i;
 const SINGULAR_REFERENCE = /\b(?:one of the|the force\b|it|its|the constabulary|the service)\b/i;
 
 /**
@@ -93,11 +95,16 @@ export function annotateArticle(
     let speaker = findSpeaker(s.text, names, focus, gazetteer, people, lastSpeaker, lastPerson);
     if (!speaker && (continuing || (startsQuote && isWhollyQuoted(s.text)))) speaker = lastSpeaker;
 
+    // Before the article names any force, only a sentence that refers to one ("the force", "it") is
+    // taken to be about the force it goes on to name; scene-setting is about no force.
+    const anticipating = seen.length === 0 && names.length === 0;
     for (const n of names) if (!seen.includes(n)) seen.push(n);
     const forces =
       JOINT_REFERENCE.test(s.text) && seen.length > 1
         ? unique([...names, ...seen])
-        : attributeForces(s.text, names, speaker, focus);
+        : anticipating && !SINGULAR_REFERENCE.test(s.text) && speaker?.role !== 'force'
+          ? []
+          : attributeForces(s.text, names, speaker, focus);
     if (names.length > 0 && !SUBJECT_ANAPHORA.test(s.text)) focus = names[0] ?? focus;
     else if (names.length === 0 && speaker?.force && speaker.role === 'force') focus = speaker.force;
 
@@ -161,6 +168,7 @@ function attributeForces(
   const implied = speaker?.role === 'force' && speaker.force ? speaker.force : focus;
   if (names.length === 0) {
     if (!implied) return [];
+    if (speaker?.role !== 'force' && INDEFINITE_FORCE.test(text)) return [];
     if (GENERIC_FORCES.test(text) && !SINGULAR_REFERENCE.test(text) && speaker?.role !== 'force') return [];
     return [implied];
   }

@@ -26,11 +26,16 @@ export const SCAN_TERMS =
 
 /** Talk of Engage that is not a fact about the present: "could be put into special measures". */
 export const SPECULATIVE_TERMS =
-  /\b(?:if|whether|unless|could|might|may|would|considering|consider(?:s|ed)?|possible|possibility|potential(?:ly)?|risks?|risking|threat(?:ened|s)?|faces?|facing|avoid(?:s|ed)?|escape[sd]?|warn(?:ed|s|ing)?|decision|proposed|expected to)\b[^.;]{0,60}\b(?:special measures|engage|enhanced monitoring)\b/i;
+  /\b(?:if|whether|unless|could|might|may|would|should|considering|consider(?:s|ed)?|possible|possibility|potential(?:ly)?|risks?|risking|threat(?:ened|s)?|faces?|facing|avoid(?:s|ed)?|escape[sd]?|warn(?:ed|s|ing)?|decision|proposed|expected to|about to|likely|unlikely|thinks?|believes?|speculat\w*|rumou?r\w*|nobody|no one)\b[^.;]{0,60}\b(?:special measures|engage|enhanced monitoring)\b/i;
 
 /** Denials: "Neither force has been placed in special measures", "was not put into Engage". */
-export const NEGATED_ENGAGE =
-  /\b(?:not|never|neither|nor|no)\b(?:\s+(?:yet|been|be|being|was|were|has|have|had|force|forces|of them|of the forces))*\s+(?:(?:put|placed|moved|escalated|entered)\s+(?:in|into|under)\s+(?:the\s+)?|in\s+(?:the\s+)?|under\s+(?:the\s+)?)?[“"‘']?(?:special measures|engage|enhanced monitoring)\b/i;
+export const NEGATED_ENGAGE = new RegExp(
+  [
+    String.raw`\b(?:not|never|neither|nor|no)\b(?:\s+(?:yet|been|be|being|was|were|has|have|had|force|forces|of them|of the forces))*\s+(?:(?:put|placed|moved|escalated|entered)\s+(?:in|into|under)\s+(?:the\s+)?|in\s+(?:the\s+)?|under\s+(?:the\s+)?)?[“"‘']?(?:special measures|engage|enhanced monitoring)\b`,
+    String.raw`\b(?:stopped short of|decided against|declined to|chose not to|refrained from)\s+(?:placing|putting|moving|escalating|place|put|move|escalate)\b[^.;]{0,60}\b(?:special measures|engage|enhanced monitoring)\b`,
+  ].join('|'),
+  'i',
+);
 
 /** Verbs that introduce speech or a finding: "X said", "X added", "the report found". */
 export const SPEECH_VERBS =
