@@ -189,7 +189,8 @@ const shardEnvSchema = z
     SHARD_SPAWN_DELAY_MS: wholeNumber('must be a whole number of milliseconds, e.g. 5500'),
   })
   .superRefine((e, ctx) => {
-    if (!e.SHARD_LIST) return;
+    // zod runs this even when a field failed: look only at values that parsed.
+    if (!Array.isArray(e.SHARD_LIST)) return;
     if (e.SHARD_COUNT === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -199,6 +200,7 @@ const shardEnvSchema = z
       return;
     }
     const count = e.SHARD_COUNT;
+    if (typeof count !== 'number') return;
     const bad = e.SHARD_LIST.filter((id) => id >= count);
     if (bad.length)
       ctx.addIssue({
