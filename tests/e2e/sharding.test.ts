@@ -11,8 +11,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { APIEmbed } from 'discord-api-types/v10';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, snowflakeForShard, startFakeDiscord } from '../support/fake-discord.js';
+import { type PageServer, startPageServer } from '../support/page-server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const KNOWLEDGE = path.join(ROOT, 'knowledge');
@@ -29,6 +30,14 @@ const CLEVELAND_ID = 'bbc-news-2024-05-02-cleveland-police-leaves-special-measur
 let fake: FakeDiscord | undefined;
 let manager: ChildProcess | undefined;
 let dir: string | undefined;
+let pages: PageServer;
+
+beforeAll(async () => {
+  pages = await startPageServer();
+});
+afterAll(async () => {
+  await pages.close();
+});
 
 afterEach(async () => {
   if (manager?.pid && groupAlive(manager.pid)) {
@@ -104,6 +113,7 @@ async function startSharded(extraEnv: Record<string, string> = {}) {
     KNOWLEDGE_DIR: dir,
     LOG_LEVEL: 'info',
     SHARD_SPAWN_DELAY_MS: '0',
+    INGEST_ALLOW_ADDRESSES: '127.0.0.1', // the page server, for /kb add url:
     ...extraEnv,
   };
   for (const k of ['SHARD_COUNT', 'SHARD_LIST', 'SHARDING_MANAGER', 'SHARDS', 'DISCORD_GUILD_ID'])
@@ -146,6 +156,13 @@ function shardThatGot(f: FakeDiscord, interactionId: string): number[] {
   return f.gatewayEvents
     .filter((e) => e.t === 'INTERACTION_CREATE' && (e.d as { id?: string }).id === interactionId)
     .map((e) => e.shard);
+}
+
+/** The Confirm button's custom id on a `/kb add url:` preview. */
+function confirmButton(m: { components?: unknown }): string {
+  for (const row of (m.components ?? []) as { components: Record<string, unknown>[] }[])
+    for (const b of row.components) if (b.label === 'Confirm') return String(b.custom_id);
+  throw new Error(`no Confirm button in ${JSON.stringify(m)}`);
 }
 
 async function status(f: FakeDiscord, guildId: string, force: string) {
@@ -239,6 +256,35 @@ describe('npm run start:sharded (ShardingManager, two shard processes)', () => {
     expect(clevelandBack.embed.color).toBe(clevelandBefore.embed.color);
     expect(clevelandBack.embed.description).not.toContain('taken out of special measures');
     expect((await stats(fake, GUILD_A)).version).toBe(before[0]?.version);
+
+    // A link previewed and confirmed on shard 1 reaches shard 0 too.
+    const preview = await fake.sendInteraction({
+      type: 'command',
+      name: 'kb',
+      subcommand: 'add',
+      guildId: GUILD_B,
+      user: { id: MODERATOR },
+      options: { url: pages.url('/pages/bbc-lincolnshire-engage.html') },
+    });
+    const previewed = await preview.waitForOriginal(undefined, { timeoutMs: 10_000 });
+    const confirm = confirmButton(previewed);
+    const press = await fake.sendInteraction({
+      type: 'button',
+      customId: confirm,
+      user: { id: MODERATOR },
+      channelId: CHANNEL_B,
+    });
+    expect(shardThatGot(fake, press.id)).toEqual([1]);
+    const note = await press.waitForFollowUp(undefined, { timeoutMs: 15_000 });
+    const v3 = /all 2 \(0, 1\) answer from version `([0-9a-f]{12})`/.exec(
+      embedOf(note).description ?? '',
+    )?.[1];
+    expect(v3, JSON.stringify(note)).toBeDefined();
+    expect(embedOf(press.original ?? {}).title).toBe('Article added');
+    const lincs = await status(fake, GUILD_A, 'lincolnshire');
+    expect(lincs.shards).toEqual([0]);
+    expect(lincs.embed.color).toBe(0xd83c3e); // Engage, from the new article
+    expect([(await stats(fake, GUILD_A)).version, (await stats(fake, GUILD_B)).version]).toEqual([v3, v3]);
     expect(out.text).not.toContain(TOKEN);
 
     // SIGTERM to the manager stops both shards (their gateway sessions close) and then the manager.
