@@ -2,7 +2,7 @@ import type { KnowledgeBase } from '../knowledge/build.js';
 import { buildKnowledgeBase } from '../knowledge/build.js';
 import type { Article, Force, Passage, Topic } from '../knowledge/schema.js';
 import { isTypoOf } from '../knowledge/typos.js';
-import { ENGAGE_TERMS } from '../knowledge/vocabulary.js';
+import { ENGAGE_TERMS, FINDING_WORDS } from '../knowledge/vocabulary.js';
 import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
 import { buildPassageIndex } from '../search/index.js';
 import { type ParsedQuery, parseQuery } from './intent.js';
@@ -91,8 +91,13 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
     // "What went wrong at X?" asks for the findings; only other words narrow the search.
     const narrowing = concepts.filter((c) => !INTENT_TERMS.has(c.alternatives[0]?.join(' ') ?? ''));
     if (parsed.command || narrowing.length === 0) return topicListAnswer(b, force.slug, intent);
-    return askAnswer(b, narrowing, force.slug, intent === 'findings' ? 'finding' : 'response');
+    return askAnswer(b, narrowing, force.slug, intent === 'findings' ? 'finding' : 'response', {
+      spoken: intent === 'responses',
+    });
   }
+  // "10:42", "2024": numbers alone ask nothing.
+  if (concepts.length > 0 && concepts.every((c) => /^\d+$/.test(c.label)) && !force)
+    return b.abstain('I could not find a question about police inspections in that.');
   if (concepts.length === 0) {
     if (force) return statusAnswer(b, force.slug);
     return b.abstain('I could not find a question about police inspections in that.');
@@ -142,13 +147,20 @@ function topicHint(text: string): Topic | null {
 }
 
 const YEAR_TERM = /^(?:19|20)\d{2}$/;
+const SAY_QUESTION = /\b(?:say|said|says|saying|tell|told|respond\w*|react\w*|comment\w*)\b/i;
 /** "How long…", "how fast…", "what share of…": questions answered by a number; group 1 or 2 is the measure word. */
 const QUANTITY =
   /\bhow (fast|quickly|long|many|much|often|soon|far|big|large|high|low|slow|slowly)\b|\bwhat (share|proportion|percentage|per cent|percent|number|fraction|rate|amount|level)\b/i;
 const NUMBER =
   /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|quarter|third|dozen)s?\b/i;
 
-function askAnswer(b: AnswerBuilder, asked: Concept[], force: string | null, topic: Topic | null): Answer {
+function askAnswer(
+  b: AnswerBuilder,
+  asked: Concept[],
+  force: string | null,
+  topic: Topic | null,
+  opts: { spoken?: boolean } = {},
+): Answer {
   // A year asks about that time: prefer articles published then (and sentences naming it) over
   // sentences that merely contain the number.
   // "How fast…", "what share…": the measure word is not in the answer, a number is.
@@ -160,7 +172,15 @@ function askAnswer(b: AnswerBuilder, asked: Concept[], force: string | null, top
     years.length && years.length < concepts.length
       ? concepts.filter((c) => !YEAR_TERM.test(c.label))
       : concepts;
-  const hits = b.engine.index.search(words, { force, topic, limit: 20 });
+  let hits = b.engine.index.search(words, { force, topic, limit: 50 });
+  // "What has Fairbairn said…": that person's own words, when the knowledge base has any.
+  const asking = new Set(b.parsed.text.toLowerCase().match(/\p{L}{3,}/gu) ?? []);
+  const surnameOf = (h: SearchHit) => h.passage.speaker?.split(/\s+/).at(-1)?.toLowerCase() ?? '';
+  const bySpeaker = SAY_QUESTION.test(b.parsed.text) ? hits.filter((h) => asking.has(surnameOf(h))) : [];
+  // "What did X say…" is answered by what someone said, not by narration.
+  if (bySpeaker.length) hits = bySpeaker;
+  else if (opts.spoken) hits = hits.filter((h) => h.passage.speaker !== null);
+  hits.sort((x, y) => y.score - x.score);
   if (quantity) {
     // The number is an idea of the question the sentence must also carry.
     const share = 1 / (words.length + 1);
@@ -245,7 +265,7 @@ function whyAnswer(b: AnswerBuilder, force: string, text: string): Answer | null
     (kb.byArticle.get(e.articleId) ?? []).some((p) => about(p) && p.topic === 'finding'),
   );
   const event = explained ?? pool[0];
-  if (!event) return null;
+  if (!event) return whyFromHistory(b, force);
   const score = (p: Passage) =>
     (CAUSAL.test(p.text) ? 2 : 0) +
     (p.topic === 'finding' ? 1 : 0) +
@@ -296,13 +316,39 @@ function eventAnswer(b: AnswerBuilder, force: string, text: string): Answer | nu
   return b.done(`What ${who} said when ${b.forceName} ${move} Engage, as reported on ${event.date}:`);
 }
 
+/**
+ * "Why was TVP put in Engage in the first place?" when only a later article recalls the entry ("it was put
+ * into Engage in 2022 over the way it answered calls"): the sentences that recall it with a reason.
+ */
+function whyFromHistory(b: AnswerBuilder, force: string): Answer | null {
+  const date = (p: Passage) => b.engine.kb.articles.get(p.articleId)?.published ?? '';
+  const recalled = b.engine.kb.passages
+    .filter(
+      (p) =>
+        p.forces.includes(force) &&
+        p.speakerRole !== 'force' &&
+        ENGAGE_TERMS.test(p.text) &&
+        CAUSAL.test(p.text),
+    )
+    .sort(
+      (x, y) =>
+        Number(y.named.includes(force)) - Number(x.named.includes(force)) || date(y).localeCompare(date(x)),
+    )
+    .slice(0, MAX_ASK_CITATIONS);
+  if (recalled.length === 0) return null;
+  for (const p of recalled) b.cite(p);
+  return b.done(`Why ${b.forceName} was put into Engage (“special measures”), as the sources recall it:`);
+}
+
 function topicListAnswer(b: AnswerBuilder, force: string, intent: 'findings' | 'responses'): Answer {
   const topic: Topic = intent === 'findings' ? 'finding' : 'response';
   const passages = b.engine.kb.passages.filter(
     (p) =>
       p.forces.includes(force) &&
       (p.topic === topic ||
-        (intent === 'findings' && p.topic === 'status' && p.speakerRole === 'inspectorate')),
+        (intent === 'findings' &&
+          p.topic === 'status' &&
+          (p.speakerRole === 'inspectorate' || (p.speakerRole !== 'force' && FINDING_WORDS.test(p.text))))),
   );
   const date = (p: Passage) => b.engine.kb.articles.get(p.articleId)?.published ?? '';
   passages.sort(
@@ -341,8 +387,14 @@ function statusAnswer(b: AnswerBuilder, force: string): Answer {
       history: [],
     };
     // "Warned it could be put into special measures" is not a stage, but it is what the sources say.
+    // Only from articles about this force (named in the headline): a passing "nobody thinks Surrey is
+    // next" in an opinion piece is not something to answer a status question with.
+    const aboutForce = (articleId: string) => {
+      const title = b.engine.kb.articles.get(articleId)?.title ?? '';
+      return b.engine.kb.gazetteer.mentions(title).some((m) => m.slug === force);
+    };
     const mentions = b.engine.kb.passages.filter(
-      (p) => p.forces.includes(force) && ENGAGE_TERMS.test(p.text),
+      (p) => p.named.includes(force) && ENGAGE_TERMS.test(p.text) && aboutForce(p.articleId),
     );
     if (mentions.length === 0)
       return b.status(

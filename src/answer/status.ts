@@ -118,7 +118,7 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
 
 /** Words by which a sentence that names no force points at the one in focus. */
 const REFERS =
-  /^(?:it|its|he|she|they)\b|\b(?:the force|the constabulary|the service|its|one of the)\b|\bthe (?:[\p{L}’'-]+ ){0,3}force\b/iu;
+  /^(?:it|its|he|she|they)\b|\b(?:the force|the constabulary|the service|its|one of the|the two forces)\b|\bthe (?:[\p{L}’'-]+ ){0,3}force\b|\b(?:neither|both|either|each) (?:of the )?(?:two )?forces?\b/iu;
 
 /**
  * The forces a sentence is evidence about: those it names, and the force in focus only when the sentence

@@ -57,6 +57,9 @@ const SUBJECT_ANAPHORA =
 const JOINT_REFERENCE = /\b(?:neither|both|either|each) (?:of the )?(?:two )?forces?\b|\bthe two forces\b/i;
 /** A sentence about forces in general ("Forces in Engage receive support"), not the one in focus. */
 const GENERIC_FORCES = /\bforces\b/i;
+/** A sentence opening with a person's surname or name, possibly after a title: "Ms Rolfe said", "Fairbairn, who…". */
+const SUBJECT_NAME =
+  /^(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Chief Constable|Constable|Commissioner|Assistant Commissioner)\s+)?((?:[A-Z][\p{L}’'-]+\s)?[A-Z][\p{L}’'-]+)\b/u;
 /** "A force in Engage should not…", "any force": about no force in particular, whatever pronouns follow. */
 const INDEFINITE_FORCE = /\b(?:a|any|every|each|no) (?:police )?force\b/i;
 const SINGULAR_REFERENCE = /\b(?:one of the|the force\b|it|its|the constabulary|the service)\b/i;
@@ -113,6 +116,11 @@ export function annotateArticle(
     if (speaker) {
       lastSpeaker = speaker;
       if (speaker.person) lastPerson = speaker;
+    } else {
+      // "Fairbairn, who took over in 2023, spent…" makes Fairbairn the "he" of the next sentence.
+      const subject = SUBJECT_NAME.exec(s.text)?.[1];
+      const known = subject ? people.find((x) => x.surname === subject || x.name === subject) : undefined;
+      if (known) lastPerson = known;
     }
     passages.push({
       id: `${articleId}#${s.paragraph}.${s.sentence}`,

@@ -36,7 +36,9 @@ export function buildKnowledgeBase(articles: readonly Article[], forces: readonl
     const { paragraphs, ...meta } = article;
     const { kept, dropped } = cleanParagraphs(paragraphs);
     const sentences: RawSentence[] = kept.flatMap((p) =>
-      segmentSentences(p.text).map((text, sentence) => ({ paragraph: p.index, sentence, text })),
+      segmentSentences(p.text)
+        .map((text, sentence) => ({ paragraph: p.index, sentence, text }))
+        .filter((s) => wordCount(s.text) >= MIN_WORDS),
     );
     const passages = annotateArticle(article.id, sentences, gazetteer);
     kb.articles.set(article.id, meta);
@@ -45,4 +47,11 @@ export function buildKnowledgeBase(articles: readonly Article[], forces: readonl
     for (const p of passages) kb.passages.push(p);
   }
   return kb;
+}
+
+/** Sentences shorter than this ("Good morning.", "10:42 — Update.") cannot answer anything on their own. */
+const MIN_WORDS = 3;
+
+function wordCount(text: string): number {
+  return (text.match(/\p{L}[\p{L}'’-]*/gu) ?? []).length;
 }

@@ -72,6 +72,7 @@ describe('answers', () => {
     '???',
     '',
     '🙂🙂🙂',
+    '10:42',
   ])('abstains on %j and suggests what it can answer', (q) => {
     const a = engine.answer(q);
     expect(a.answered).toBe(false);

@@ -94,6 +94,64 @@ describe('KnowledgeHolder', () => {
     expect(await readdir(path.join(dir, 'articles'))).toContain('pa-2022-07-07-wiltshire-police-report.md');
   });
 
+  it('keeps answering from the old knowledge while a refresh builds, then from the new', async () => {
+    const holder = await KnowledgeHolder.open(dir);
+    const old = holder.engine;
+    expect(holder.engine.answer('/status cleveland').status?.stage).toBe('engage');
+    await writeFile(
+      path.join(dir, 'articles', 'bbc-2024-05-02-cleveland.md'),
+      article(
+        'bbc-2024-05-02-cleveland',
+        'Cleveland Police has been taken out of special measures, the police inspectorate has said.',
+      ),
+    );
+    let done = false;
+    const refresh = holder.refresh('u1').then((r) => {
+      done = true;
+      return r;
+    });
+    // Ask on every turn of the event loop until the refresh is in: every answer comes from the old engine.
+    let answeredBefore = 0;
+    while (!done) {
+      expect(holder.engine).toBe(old);
+      expect(holder.engine.answer('/status cleveland').status?.stage).toBe('engage');
+      answeredBefore++;
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(answeredBefore).toBeGreaterThan(1);
+    expect((await refresh).ok).toBe(true);
+    expect(holder.engine).not.toBe(old);
+    expect(holder.engine.answer('/status cleveland').status?.stage).toBe('scan');
+    expect(holder.lastRefresh).toMatchObject({ ok: true, by: 'u1' });
+  });
+
+  it('keeps answering while an add builds; the added article answers once it resolves', async () => {
+    const holder = await KnowledgeHolder.open(dir);
+    let done = false;
+    const add = holder
+      .add(
+        'bbc-2024-05-02-cleveland',
+        article(
+          'bbc-2024-05-02-cleveland',
+          'Cleveland Police has been taken out of special measures, the police inspectorate has said.',
+        ),
+      )
+      .then((r) => {
+        done = true;
+        return r;
+      });
+    let answeredBefore = 0;
+    while (!done) {
+      expect(holder.engine.answer('/status cleveland').status?.stage).toBe('engage');
+      expect(holder.engine.kb.articles.has('bbc-2024-05-02-cleveland')).toBe(false);
+      answeredBefore++;
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(answeredBefore).toBeGreaterThan(1);
+    expect(await add).toMatchObject({ ok: true, articleId: 'bbc-2024-05-02-cleveland' });
+    expect(holder.engine.answer('/status cleveland').status?.stage).toBe('scan');
+  });
+
   it('runs changes one at a time', async () => {
     const holder = await KnowledgeHolder.open(dir);
     const results = await Promise.all(

@@ -155,6 +155,34 @@ describe('status timeline', () => {
     expect(f.citations.map((c) => c.speaker)).toEqual(['Mark Webster']);
   });
 
+  it('explains an entry that only a later article recalls', () => {
+    const later = {
+      id: 'later-recall',
+      published: '2024-04-18',
+      body: 'Dorset Police has been moved back to routine monitoring, 17 months after it was placed in special measures over the way it answered calls.',
+    };
+    const a = engineOf(later).answer('why was dorset put in engage in the first place?');
+    expect(a.citations.map((c) => c.text)).toEqual([later.body]);
+  });
+
+  it('answers an unknown stage with passing mentions only from articles about that force', () => {
+    const opinion = {
+      id: 'opinion',
+      title: 'Engage has become a waiting room',
+      published: '2025-01-01',
+      body: 'Nobody seriously thinks Surrey Police is about to be put into special measures.',
+    };
+    const warned = {
+      id: 'warned',
+      title: 'Kent Police warned it could be put into special measures',
+      published: '2025-01-01',
+      body: 'Kent Police has been warned it could be put into special measures.',
+    };
+    const e = engineOf(opinion, warned);
+    expect(e.answer('/status surrey')).toMatchObject({ answered: false, status: { stage: 'unknown' } });
+    expect(e.answer('/status kent')).toMatchObject({ answered: true, status: { stage: 'unknown' } });
+  });
+
   it('lists every force with evidence and its stage for /forces', () => {
     const other = {
       id: 'other',

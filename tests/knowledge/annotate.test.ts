@@ -116,6 +116,29 @@ describe('annotation of unseen copy', () => {
     expect(e.kb.passages[1]?.forces).toEqual([]);
   });
 
+  it('takes "he" to be the person the previous sentence was about', () => {
+    const e = engineOf({
+      id: 'he',
+      published: '2024-01-01',
+      body: [
+        'Thames Valley Police left special measures, said PCC Rebecca Oyelaran.',
+        'Chief Constable Daniel Fairbairn called it “a good day”.',
+        'Fairbairn, who took over in 2023, spent his first week in the control room.',
+        'He said: “The public were hearing hold music.”',
+      ].join('\n'),
+    });
+    expect(e.kb.passages.at(-1)?.speaker).toBe('Daniel Fairbairn');
+  });
+
+  it('drops sentences too short to answer anything, such as live-blog greetings', () => {
+    const e = engineOf({
+      id: 'live',
+      published: '2024-01-01',
+      body: '09:45 — Good morning. Kent Police has been placed in special measures.',
+    });
+    expect(e.kb.passages.map((p) => p.text)).toEqual(['Kent Police has been placed in special measures.']);
+  });
+
   it('names a chief constable introduced after a title-only mention', () => {
     const e = engineOf({
       id: 'b',
