@@ -89,17 +89,27 @@ function analyzerFor(kb: KnowledgeBase): Analyzer {
  * passages in the same order), without analysing any text: what a cached start and a refresh built on a
  * worker thread do.
  */
-export function loadPassageIndex(kb: KnowledgeBase, from: PostingsData | Postings): PassageIndex {
+export function loadPassageIndex(
+  kb: KnowledgeBase,
+  from: PostingsData | Postings,
+  prepared: Prepared = {},
+): PassageIndex {
   const data = from instanceof Postings ? from.data : from;
   if (data.docCount !== kb.passages.length || data.fields.length !== INDEX_FIELDS.length)
     throw new Error(
       `index data does not match the knowledge base (${data.docCount} documents, ${kb.passages.length} passages)`,
     );
-  return indexOver(kb, analyzerFor(kb), from instanceof Postings ? from : new Postings(data));
+  return indexOver(kb, analyzerFor(kb), from instanceof Postings ? from : new Postings(data), prepared);
 }
 
-function indexOver(kb: KnowledgeBase, analyzer: Analyzer, postings: Postings): PassageIndex {
-  const passages = kb.passages;
+/** Parts of the index a caller has already worked out (e.g. while decoding passages), to skip a pass. */
+export interface Prepared {
+  /** Per force slug, a bit per passage (bit `i & 31` of word `i >>> 5`): the passages about that force. */
+  byForce?: Map<string, Uint32Array>;
+}
+
+/** Passages about each force, as bitsets (what `Prepared.byForce` holds). */
+function forceBits(passages: readonly Passage[]): Map<string, Uint32Array> {
   const byForce = new Map<string, Uint32Array>();
   passages.forEach((p, i) => {
     for (const f of p.forces) {
@@ -111,6 +121,17 @@ function indexOver(kb: KnowledgeBase, analyzer: Analyzer, postings: Postings): P
       bits[i >>> 5] = (bits[i >>> 5] as number) | (1 << (i & 31));
     }
   });
+  return byForce;
+}
+
+function indexOver(
+  kb: KnowledgeBase,
+  analyzer: Analyzer,
+  postings: Postings,
+  prepared: Prepared = {},
+): PassageIndex {
+  const passages = kb.passages;
+  const byForce = prepared.byForce ?? forceBits(passages);
   const df = new Map<string, number>();
   for (const t of postings.data.terms) {
     const d = postings.docFreq(t, 0);
