@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Tests build from source every time; the cache tests turn it on for themselves.
-    env: { INDEX_CACHE: 'off' },
+    // Index builds on worker threads run at normal priority here: a saturated test machine would starve them.
+    env: { INDEX_CACHE: 'off', INDEX_BUILD_NICE: '0' },
   },
 });
