@@ -4,8 +4,9 @@ import { removeFileDurable, writeFileDurable } from '../knowledge/durable.js';
 import type { KnowledgeIssue } from '../knowledge/parse.js';
 import { type Article, articleIdSchema, type Force } from '../knowledge/schema.js';
 import type { Engine } from './compose.js';
-import { type OpenedKnowledge, type OpenOptions, openKnowledge } from './open.js';
+import { cacheLocation, type OpenedKnowledge, type OpenOptions, openKnowledge } from './open.js';
 import type { Stage } from './types.js';
+import { buildEngineOffThread } from './worker.js';
 
 /**
  * The live knowledge of a running shell (the bot, `kb add`): the engine answering now, and the only way the
@@ -61,9 +62,10 @@ export interface RefreshInfo {
 }
 
 /**
- * Holds the live Engine and swaps it atomically: a new one is built completely, checked, and only then
- * replaces the old in a single assignment. On any error the old engine keeps answering. Changes to the
- * folder (add, remove, refresh) run one at a time.
+ * Holds the live Engine and swaps it atomically: a new one is built completely — on a worker thread, so
+ * the old one keeps answering meanwhile — checked, and only then replaces the old in a single assignment.
+ * On any error the old engine keeps answering. Changes to the folder (add, remove, refresh) run one at a
+ * time. Opening uses the index cache (fast start); rebuilds write it for the next start.
  */
 export class KnowledgeHolder {
   private current: OpenedKnowledge;
@@ -107,14 +109,14 @@ export class KnowledgeHolder {
     return {
       articles: engine.kb.articles.size,
       passages: engine.kb.passages.length,
-      forcesCovered: new Set(engine.kb.passages.flatMap((p) => p.forces)).size,
+      forcesCovered: forcesOf(engine).size,
       forcesKnown: engine.kb.gazetteer.forces.length,
     };
   }
 
   /** Slugs of forces the knowledge has evidence on (autocomplete ranks them first). */
   forcesWithEvidence(): Set<string> {
-    return new Set(this.engine.kb.passages.flatMap((p) => p.forces));
+    return new Set(forcesOf(this.engine));
   }
 
   /** Reloads the folder; swaps only when no file has an error. */
@@ -171,10 +173,19 @@ export class KnowledgeHolder {
     return path.join(this.articlesDir, `${valid}.md`);
   }
 
+  /** Builds the folder's engine on a worker thread (reusing a valid cache), decoding it here in slices. */
   private async rebuild(by: string | null): Promise<RebuildResult> {
     let opened: OpenedKnowledge;
     try {
-      opened = await openKnowledge(this.dir, this.openOptions);
+      const { log, today, forcesFile } = this.openOptions;
+      const built = await buildEngineOffThread(this.dir, {
+        log,
+        today,
+        forcesFile,
+        cache: cacheLocation(this.dir, this.openOptions),
+        reuseCache: true,
+      });
+      opened = { engine: built.engine, loaded: built.loaded, issues: built.issues, cache: built.cache };
     } catch (err) {
       this.lastRefresh = { at: new Date(), ok: false, by };
       return {
@@ -204,6 +215,19 @@ export class KnowledgeHolder {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+const forcesByEngine = new WeakMap<Engine, Set<string>>();
+
+/** Slugs of forces with at least one passage, worked out once per engine. */
+function forcesOf(engine: Engine): Set<string> {
+  let forces = forcesByEngine.get(engine);
+  if (!forces) {
+    forces = new Set();
+    for (const p of engine.kb.passages) for (const f of p.forces) forces.add(f);
+    forcesByEngine.set(engine, forces);
+  }
+  return forces;
 }
 
 /**

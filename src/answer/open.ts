@@ -37,7 +37,7 @@ export async function openKnowledge(
   dir: string = knowledgeDir(),
   opts: OpenOptions = {},
 ): Promise<OpenedKnowledge> {
-  const want = opts.cache ?? process.env.INDEX_CACHE?.trim().toLowerCase() !== 'off';
+  const want = cacheLocation(dir, opts);
   if (want === false) {
     const loaded = await loadKnowledgeFolder(dir, opts);
     return {
@@ -48,7 +48,7 @@ export async function openKnowledge(
     };
   }
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-  const where = typeof want === 'string' ? path.resolve(want) : cacheDir(dir);
+  const where = want;
   const today = opts.today ?? todayIso();
   const key = await knowledgeKey(dir, opts.forcesFile);
   const sections = await readCache(where, key, { log, today });
@@ -68,4 +68,11 @@ export async function openKnowledge(
     validOn: futureDated ? today : null,
   }).catch((err: Error) => log(`index cache not written to ${where}: ${err.message}`));
   return { engine, loaded, issues: loaded.issues, cache: 'miss' };
+}
+
+/** The cache folder `opts` ask for (`OpenOptions.cache`, else `INDEX_CACHE`), or false for no cache. */
+export function cacheLocation(dir: string, opts: Pick<OpenOptions, 'cache'> = {}): string | false {
+  const want = opts.cache ?? process.env.INDEX_CACHE?.trim().toLowerCase() !== 'off';
+  if (want === false) return false;
+  return typeof want === 'string' ? path.resolve(want) : cacheDir(dir);
 }
