@@ -16,30 +16,7 @@ import { encodeEngine } from '../src/answer/snapshot.js';
 import { buildEngineOffThread } from '../src/answer/worker.js';
 import { loadKnowledgeFolder } from '../src/knowledge/load.js';
 import { generateKnowledge } from './generate.js';
-
-/** The fixed mix: commands, free text with many common words, typos, and off-topic questions. */
-export const QUESTIONS = [
-  '/status west-midlands',
-  '/status kent',
-  '/status greater-manchester',
-  '/findings wiltshire',
-  '/findings cleveland',
-  '/responses essex',
-  '/responses surrey',
-  'is the met still in special measures?',
-  'which forces are in special measures?',
-  'why was suffolk put into special measures?',
-  'what did the chief constable say about the 999 calls in the report',
-  'what did inspectors find about domestic abuse victims waiting too long',
-  'how many crimes were not recorded in the report',
-  'what did the police and crime commissioner promise?',
-  'the force said that it was going to be the one that they had to do with all of it',
-  'who is the polce and crime comissioner',
-  'wiltshre police investigations',
-  'has lancshire left engage',
-  'what is the weather like in birmingham tomorrow',
-  'who won the match last night',
-];
+import { QUESTIONS } from './questions.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
