@@ -135,7 +135,8 @@ const plain = (e: APIEmbed) =>
 async function finalEmbed(h: InteractionHandle): Promise<APIEmbed> {
   const res = await h.waitForResponse();
   if (res.type === 4) return embedOf(res.message);
-  return embedOf(await h.waitForOriginal());
+  // A deferred change rebuilds the index (on a worker thread): allow it well past the 3 s of a first reply.
+  return embedOf(await h.waitForOriginal(undefined, { timeoutMs: 30_000 }));
 }
 
 async function kb(
@@ -346,7 +347,9 @@ describe('bad files and concurrent changes through Discord', () => {
     expect(embedOf((await status.waitForResponse()).message).color).toBe(0xd83c3e);
   });
 
-  it('two adds and a refresh at once are serialized; questions during them are answered', async () => {
+  it('two adds and a refresh at once are serialized; questions during them are answered', {
+    timeout: 60_000,
+  }, async () => {
     const { fake, dir } = await start();
     const att = (name: string, body: string) => fake.serveAttachment(name, 'text/plain', body);
     const adds = [
