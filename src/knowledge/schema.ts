@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 const isoDate = z
   .string({ error: 'must be a date written YYYY-MM-DD, e.g. 2023-11-24' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD, e.g. 2023-11-24' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD, e.g. 2023-11-24', abort: true })
   .refine(
     (s) =>
       !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
