@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { type Article, frontMatterSchema } from './schema.js';
+import { isTypoOf, osaDistance } from './typos.js';
 
 /** A problem found in a knowledge file; `error`s keep the file out of the index, `warning`s don't. */
 export interface KnowledgeIssue {
@@ -61,9 +62,16 @@ export function parseArticleFile(file: string, bytes: Uint8Array, opts: { today:
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     return fail('front matter must be "field: value" lines (id, title, publisher, published)');
 
-  const parsed = frontMatterSchema.safeParse(data);
-  if (!parsed.success) return { ok: false, issues: zodIssues(file, parsed.error) };
+  const { known, unknown } = splitFields(data as Record<string, unknown>);
+  const parsed = frontMatterSchema.safeParse(known);
+  if (!parsed.success) return { ok: false, issues: zodIssues(file, parsed.error, unknown) };
   const meta = parsed.data;
+  const warnings: KnowledgeIssue[] = unknown.map((key) => ({
+    file,
+    severity: 'warning',
+    field: key,
+    message: `unknown field "${key}" is ignored${hint(key)}: allowed are ${FIELDS.join(', ')}`,
+  }));
 
   const issues: KnowledgeIssue[] = [];
   const expectedId = file.replace(/^.*\//, '').replace(/\.md$/, '');
@@ -89,16 +97,39 @@ export function parseArticleFile(file: string, bytes: Uint8Array, opts: { today:
   if (paragraphs.length === 0)
     issues.push({ file, severity: 'error', message: 'the article has no text after the front matter' });
   if (issues.length) return { ok: false, issues };
-  return { ok: true, article: { ...meta, file, paragraphs }, warnings: [] };
+  return { ok: true, article: { ...meta, file, paragraphs }, warnings };
 }
 
-function zodIssues(file: string, error: z.ZodError): KnowledgeIssue[] {
+const FIELDS = Object.keys(frontMatterSchema.shape);
+
+/** Front-matter keys the schema knows, and the others (set aside with a warning, not fatal). */
+function splitFields(data: Record<string, unknown>): { known: Record<string, unknown>; unknown: string[] } {
+  const known: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    if (FIELDS.includes(key)) known[key] = value;
+    else unknown.push(key);
+  }
+  return { known, unknown };
+}
+
+/** The documented field an unknown key was probably meant to be: `publised` → `published`. */
+function meantField(key: string): string | undefined {
+  const k = key.trim().toLowerCase();
+  const near = FIELDS.filter((f) => f === k || isTypoOf(k, f));
+  return near.sort((a, b) => osaDistance(k, a) - osaDistance(k, b))[0];
+}
+
+function hint(key: string): string {
+  const meant = meantField(key);
+  return meant ? ` (did you mean "${meant}"?)` : '';
+}
+
+function zodIssues(file: string, error: z.ZodError, unknown: readonly string[]): KnowledgeIssue[] {
   return error.issues.map((i) => {
     const field = i.path.map(String).join('.');
-    const message =
-      i.code === 'unrecognized_keys'
-        ? `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')}: allowed are id, title, publisher, published, url, author, source, tags`
-        : `${field || 'front matter'} ${i.message}`;
+    const typo = unknown.find((key) => meantField(key) === field);
+    const message = `${field || 'front matter'} ${i.message}${typo ? ` (the file has "${typo}": a typo?)` : ''}`;
     return { file, severity: 'error', message, ...(field ? { field } : {}) };
   });
 }

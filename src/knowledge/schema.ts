@@ -16,6 +16,16 @@ const isoDate = z
     },
   );
 
+/**
+ * The calendar day of a `published` value: YAML may hand over a Date, and pages often give a timestamp
+ * ("2023-11-24T09:30:00Z", "2023-11-24 09:30") where the day is what matters.
+ */
+function publishedDay(v: unknown): unknown {
+  if (v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString().slice(0, 10);
+  if (typeof v === 'string') return /^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}\S*)?$/.exec(v.trim())?.[1] ?? v;
+  return v;
+}
+
 /** Kebab-case ids double as file names, so they may never contain dots, slashes or spaces. */
 export const articleIdSchema = z
   .string({
@@ -27,7 +37,11 @@ export const articleIdSchema = z
   })
   .max(120, { error: 'must be at most 120 characters' });
 
-/** Front matter of `knowledge/articles/<id>.md`. Unknown fields are refused so that typos are caught. */
+/**
+ * Front matter of `knowledge/articles/<id>.md`. Strict, so nothing unchecked gets in; the parser sets
+ * unknown fields aside first (with a warning naming them) rather than losing a whole article to one extra
+ * field.
+ */
 export const frontMatterSchema = z.strictObject({
   id: articleIdSchema,
   title: z
@@ -38,11 +52,7 @@ export const frontMatterSchema = z.strictObject({
     .string({ error: 'is required: who published it, e.g. Sky News' })
     .trim()
     .min(1, { error: 'must not be empty' }),
-  published: z.preprocess(
-    // YAML reads an unquoted 2023-11-24 as a Date; accept it and keep the calendar day.
-    (v) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v),
-    isoDate,
-  ),
+  published: z.preprocess(publishedDay, isoDate),
   url: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) link, e.g. https://news.sky.com/story/…' })
     .optional(),

@@ -75,10 +75,43 @@ describe('parseArticleFile', () => {
     expect(issue?.message).toMatch(/kebab-case/);
   });
 
-  it('refuses unknown fields so typos are caught', () => {
-    const [issue] = errors(valid.replace('url:', 'publised: 2024-01-05\nurl:'));
-    expect(issue?.message).toMatch(/unknown field.*"publised"/);
+  it('keeps an article with unknown fields, warning about each and naming the field it may be a typo of', () => {
+    const result = parseArticleFile(
+      file,
+      enc(valid.replace('url:', 'section: Kent\nautor: Jo Bloggs\nurl:')),
+      {
+        today,
+      },
+    );
+    expect(result.ok).toBe(true);
+    const warnings = result.ok ? result.warnings : [];
+    expect(warnings.map((w) => [w.severity, w.field])).toEqual([
+      ['warning', 'section'],
+      ['warning', 'autor'],
+    ]);
+    expect(warnings[0]?.message).not.toMatch(/did you mean/);
+    expect(warnings[1]?.message).toMatch(/"autor" is ignored \(did you mean "author"\?\)/);
   });
+
+  it('names the misspelt key when a required field is missing', () => {
+    const [issue] = errors(valid.replace('published:', 'publised:'));
+    expect(issue?.field).toBe('published');
+    expect(issue?.message).toMatch(/the file has "publised": a typo\?/);
+  });
+
+  it.each([['2024-01-05T09:30:00Z'], ['2024-01-05T09:30:00+01:00'], ['"2024-01-05 09:30"']])(
+    'keeps the calendar day of a timestamp %s',
+    (value) => {
+      const result = parseArticleFile(
+        file,
+        enc(valid.replace('published: 2024-01-05', `published: ${value}`)),
+        {
+          today,
+        },
+      );
+      expect(result.ok && result.article.published).toBe('2024-01-05');
+    },
+  );
 
   it('refuses a non-http url', () => {
     const [issue] = errors(valid.replace('https://www.bbc.co.uk/news/kent-1', 'javascript:alert(1)'));

@@ -53,7 +53,11 @@ const BROKEN: Record<string, { bytes: Uint8Array | string; message: RegExp; fiel
     message: /title is required/,
     field: 'title',
   },
-  'typo-field.md': { bytes: article('typo-field', 'publised: 2024-03-01\n'), message: /unknown field/ },
+  'typo-field.md': {
+    bytes: article('typo-field').replace('published:', 'publised:'),
+    message: /published must be a date.*the file has "publised": a typo\?/,
+    field: 'published',
+  },
   'wrong-id.md': { bytes: article('another-id'), message: /does not match the file name/, field: 'id' },
   // Two tries at a duplicate id: both refused as not matching their file name.
   'second-claim.md': { bytes: article('good-one'), message: /does not match the file name/, field: 'id' },
@@ -100,6 +104,11 @@ beforeAll(async () => {
     `\uFEFF${article('bom-crlf').replace(/\n/g, '\r\n')}`,
   );
   await writeFile(path.join(dir, 'articles', 'notes.txt'), 'not an article');
+  // Fields we do not know are set aside with a warning; the article is kept.
+  await writeFile(
+    path.join(dir, 'articles', 'extra-fields.md'),
+    article('extra-fields', 'section: Crime\nauthr: A. Writer\n'),
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -108,7 +117,7 @@ afterAll(async () => {
 describe('a folder full of broken files', () => {
   it('loads the valid articles and names every broken file with its field and a fix', async () => {
     const loaded = await loadKnowledgeFolder(dir);
-    expect(loaded.articles.map((a) => a.id).sort()).toEqual(['bom-crlf', 'good-one']);
+    expect(loaded.articles.map((a) => a.id).sort()).toEqual(['bom-crlf', 'extra-fields', 'good-one']);
     const bom = loaded.articles.find((a) => a.id === 'bom-crlf');
     expect(bom?.paragraphs).toEqual(['Surrey Police was put into special measures.']);
     for (const [name, want] of Object.entries(BROKEN)) {
@@ -123,9 +132,15 @@ describe('a folder full of broken files', () => {
         ).toContain(want.field);
     }
     expect(loaded.issues.find((i) => i.file === 'articles/notes.txt')).toMatchObject({ severity: 'warning' });
+    const extra = loaded.issues.filter((i) => i.file === 'articles/extra-fields.md');
+    expect(extra.map((i) => [i.severity, i.field])).toEqual([
+      ['warning', 'section'],
+      ['warning', 'authr'],
+    ]);
+    expect(extra[1]?.message).toMatch(/unknown field "authr" is ignored \(did you mean "author"\?\)/);
     // Nothing else: one entry per problem, every one naming a file in the folder.
     const files = new Set(loaded.issues.map((i) => i.file));
-    expect(files.size).toBe(Object.keys(BROKEN).length + 1);
+    expect(files.size).toBe(Object.keys(BROKEN).length + 2);
   });
 
   it('kb check reports every one at once and exits 1; ask still answers from the valid ones and warns', async () => {
@@ -137,7 +152,7 @@ describe('a folder full of broken files', () => {
     expect(check.code).toBe(1);
     for (const name of Object.keys(BROKEN)) expect(check.stdout).toContain(`error articles/${name}`);
     // One line per problem (a file may have more than one), all in one run.
-    const errors = Number(/— (\d+) error\(s\), 1 warning\(s\)/.exec(check.stdout)?.[1]);
+    const errors = Number(/— (\d+) error\(s\), 3 warning\(s\)/.exec(check.stdout)?.[1]);
     expect(errors).toBeGreaterThanOrEqual(Object.keys(BROKEN).length);
 
     const ask = await run(TSX, ['src/cli/ask.ts', '--json', '/status surrey'], { env });
@@ -151,7 +166,7 @@ describe('a folder full of broken files', () => {
     try {
       await cp(dir, copy, { recursive: true });
       const holder = await KnowledgeHolder.open(copy, { cache: false });
-      expect(holder.summary().articles).toBe(2);
+      expect(holder.summary().articles).toBe(3);
       expect(holder.engine.answer('/status surrey').answered).toBe(true);
       expect(new Set(holder.issues.filter((i) => i.severity === 'error').map((i) => i.file)).size).toBe(
         Object.keys(BROKEN).length,
@@ -165,7 +180,7 @@ describe('a folder full of broken files', () => {
       // Removing the broken files one by one by id is how a moderator cleans up; ids that are paths are refused.
       expect(await holder.exists('../../etc/passwd')).toBe(false);
       await expect(holder.remove('../../etc/passwd')).rejects.toThrow();
-      expect((await readdir(path.join(copy, 'articles'))).length).toBe(Object.keys(BROKEN).length + 3);
+      expect((await readdir(path.join(copy, 'articles'))).length).toBe(Object.keys(BROKEN).length + 4);
     } finally {
       await rm(copy, { recursive: true, force: true });
     }
