@@ -175,10 +175,14 @@ function askAnswer(
   let hits = b.engine.index.search(words, { force, topic, limit: 50 });
   // "What has Fairbairn said…": that person's own words, when the knowledge base has any.
   const asking = new Set(b.parsed.text.toLowerCase().match(/\p{L}{3,}/gu) ?? []);
-  const surnameOf = (h: SearchHit) => h.passage.speaker?.split(/\s+/).at(-1)?.toLowerCase() ?? '';
+  // A person's name, not a role ("inspectors", "the force"): its last word is capitalised.
+  const surnameOf = (h: SearchHit) => {
+    const last = h.passage.speaker?.split(/\s+/).at(-1) ?? '';
+    return /^\p{Lu}/u.test(last) ? last.toLowerCase() : '';
+  };
   const bySpeaker = SAY_QUESTION.test(b.parsed.text) ? hits.filter((h) => asking.has(surnameOf(h))) : [];
-  // "What did X say…" is answered by what someone said, not by narration.
-  if (bySpeaker.length) hits = bySpeaker;
+  // "What did X say…" is answered by what someone said, not by narration — when their words answer it.
+  if (bySpeaker.some((h) => h.coverage >= MIN_COVERAGE)) hits = bySpeaker;
   else if (opts.spoken) hits = hits.filter((h) => h.passage.speaker !== null);
   hits.sort((x, y) => y.score - x.score);
   if (quantity) {

@@ -86,6 +86,13 @@ describe('answers', () => {
     expect(a.citations.every((c) => c.speakerRole === 'force')).toBe(true);
   });
 
+  it('reads "what did inspectors say" as a topic, not as the words of a speaker called "inspectors"', () => {
+    const a = engine.answer('what did inspectors say about sex offenders?');
+    expect(a.answered).toBe(true);
+    expect(a.citations[0]?.text).toMatch(/registered sex offenders, the inspectorate said/);
+    expectVerbatim(a);
+  });
+
   it('names responses by their speakers', () => {
     const a = engine.answer('/responses west-midlands');
     expect(a.citations.map((c) => c.speaker)).toContain('Craig Guildford');
