@@ -15,6 +15,10 @@ export interface RawSentence {
   paragraph: number;
   sentence: number;
   text: string;
+  /** The sentence is (in) a list item, continuing the line that introduced the list. */
+  listItem?: boolean;
+  /** The sub-heading above it ("What the inspectors found"). */
+  section?: string | null;
 }
 
 interface Speaker {
@@ -46,6 +50,9 @@ const TAIL_SPEAKER = new RegExp(
   String.raw`(?:,|[,.!?]?[”"’])\s*(?<who>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[^,“”"‘]{2,80}?))\s+(?:has\s+|have\s+)?(?:also\s+)?(?:${SPEECH_VERBS})(?:\s+(?:on|in|last|this)\s+\w+)?\s*(?:[.,;]|$)`,
   'u',
 );
+/** Verb-first attribution after a quote or clause: `…,” said HM Inspector Roy Wilsher.` / `…, says the report.` */
+const INVERTED_SPEAKER =
+  /(?:,|[,.!?][”"’])\s*(?:said|says|added|adds|explained|warned|continued|insisted|stated|commented|wrote)\s+(?<who>\p{Lu}[^,.;:“”"]{1,80}?|the\s+[^,.;:“”"]{2,60}?)\s*(?:[.,;]|$)/u;
 /** `…, according to <who>.` */
 const ACCORDING_TO = /\baccording to (?<who>[^,.“”"]{2,80})/u;
 const PRONOUN_PERSON = /^(?:he|she|they)$/i;
@@ -60,8 +67,12 @@ const GENERIC_FORCES = /\bforces\b/i;
 /** A sentence opening with a person's surname or name, possibly after a title: "Ms Rolfe said", "Fairbairn, who…". */
 const SUBJECT_NAME =
   /^(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Chief Constable|Constable|Commissioner|Assistant Commissioner)\s+)?((?:[A-Z][\p{L}’'-]+\s)?[A-Z][\p{L}’'-]+)\b/u;
-/** "A force in Engage should not…", "any force": about no force in particular, whatever pronouns follow. */
-const INDEFINITE_FORCE = /\b(?:a|any|every|each|no) (?:police )?force\b/i;
+/**
+ * "A force in Engage should not…", "any force": about no force in particular, whatever pronouns follow.
+ * "This is a force that has lost its way" describes the force in focus.
+ */
+const INDEFINITE_FORCE =
+  /(?<!\b(?:is|was|remains|remained|be|been|being) )\b(?:a|any|every|each|no) (?:police )?force\b/i;
 const SINGULAR_REFERENCE = /\b(?:one of the|the force\b|it|its|the constabulary|the service)\b/i;
 
 /**
@@ -85,6 +96,8 @@ export function annotateArticle(
   /** Forces named so far, for "neither force", "both forces". */
   const seen: string[] = [];
   let prevParagraph = -1;
+  /** The line introducing a list ("The report found:"), while its items follow. */
+  let list: { speaker: Speaker | null; topic: Topic } | null = null;
   const passages: Passage[] = [];
 
   sentences.forEach((s, position) => {
@@ -97,6 +110,9 @@ export function annotateArticle(
 
     let speaker = findSpeaker(s.text, names, focus, gazetteer, people, lastSpeaker, lastPerson);
     if (!speaker && (continuing || (startsQuote && isWhollyQuoted(s.text)))) speaker = lastSpeaker;
+    // "Inspectors found:" then bullets: each item is what the line before the list said.
+    const inList = s.listItem === true && list !== null;
+    if (inList && !speaker) speaker = list?.speaker ?? null;
 
     // Before the article names any force, only a sentence that refers to one ("the force", "it") is
     // taken to be about the force it goes on to name; scene-setting is about no force.
@@ -122,6 +138,8 @@ export function annotateArticle(
       const known = subject ? people.find((x) => x.surname === subject || x.name === subject) : undefined;
       if (known) lastPerson = known;
     }
+    const topic = topicOf(s.text, speaker, inList ? list?.topic : sectionTopic(s.section));
+    if (!s.listItem) list = /:\s*$/.test(s.text) ? { speaker, topic } : null;
     passages.push({
       id: `${articleId}#${s.paragraph}.${s.sentence}`,
       articleId,
@@ -134,7 +152,7 @@ export function annotateArticle(
       speaker: speaker?.name ?? null,
       speakerTitle: speaker?.description || null,
       speakerRole: speaker?.role ?? null,
-      topic: topicOf(s.text, speaker),
+      topic,
     });
   });
   return nameTitledSpeakers(passages, people);
@@ -201,6 +219,7 @@ function findSpeaker(
     who = tail?.groups?.who?.trim();
     if (who && who.split(/\s+/).length > 9) who = undefined;
   }
+  if (!who) who = INVERTED_SPEAKER.exec(text)?.groups?.who?.trim();
   if (!who) who = ACCORDING_TO.exec(text)?.groups?.who?.trim();
   if (!who) return null;
   return resolveSpeaker(who, names, focus, gazetteer, people, lastSpeaker, lastPerson);
@@ -340,11 +359,29 @@ function extractPersonName(who: string, gazetteer: Gazetteer): string | null {
   return best;
 }
 
-function topicOf(text: string, speaker: Speaker | null): Topic {
+/**
+ * What a sentence is about. `context` is the topic of what introduced it (a list's lead line, the
+ * sub-heading above), used when the sentence itself does not say.
+ */
+function topicOf(text: string, speaker: Speaker | null, context?: Topic | null): Topic {
   if (speaker?.role === 'force') return 'response';
   if (ENGAGE_TERMS.test(text) || /\b(?:routine monitoring|scan stage)\b/i.test(text)) return 'status';
   if (speaker?.role === 'inspectorate' || FINDING_WORDS.test(text)) return 'finding';
+  if (!speaker && (context === 'finding' || context === 'response')) return context;
   return 'context';
+}
+
+/** "What the inspectors found", "How the force responded": the topic a sub-heading announces. */
+function sectionTopic(section: string | null | undefined): Topic | null {
+  if (!section) return null;
+  if (
+    /\b(?:respon\w*|react\w*|reply|replied|what (?:the )?(?:force|police|chief)\w* (?:said|say|says))\b/i.test(
+      section,
+    )
+  )
+    return 'response';
+  if (INSPECTORATE_WORDS.test(section) || FINDING_WORDS.test(section)) return 'finding';
+  return null;
 }
 
 /** "The chief constable of West Midlands Police" → the person of that rank and force named elsewhere. */

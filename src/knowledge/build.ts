@@ -37,7 +37,13 @@ export function buildKnowledgeBase(articles: readonly Article[], forces: readonl
     const { kept, dropped } = cleanParagraphs(paragraphs);
     const sentences: RawSentence[] = kept.flatMap((p) =>
       segmentSentences(p.text)
-        .map((text, sentence) => ({ paragraph: p.index, sentence, text }))
+        .map((text, sentence) => ({
+          paragraph: p.index,
+          sentence,
+          text,
+          listItem: p.listItem,
+          section: p.section,
+        }))
         .filter((s) => wordCount(s.text) >= MIN_WORDS),
     );
     const passages = annotateArticle(article.id, sentences, gazetteer);

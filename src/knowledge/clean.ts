@@ -7,10 +7,17 @@
  * is fed articles from publishers we have not seen. When in doubt a line that reads like a sentence is kept.
  */
 
+import { plainLine } from './markdown.js';
+
 /** A line that survived cleaning; `index` is its 0-based line index in the input so citations stay stable. */
 export interface CleanedParagraph {
   index: number;
+  /** The line as a reader sees it (Markdown syntax removed). */
   text: string;
+  /** A bulleted or numbered list item: it continues the line that introduced the list. */
+  listItem: boolean;
+  /** The sub-heading the line sits under ("What the inspectors found"), or null before any. */
+  section: string | null;
 }
 
 /** A line that was removed, with a short human reason so `kb show` and reviewers can see why. */
@@ -305,58 +312,77 @@ export function cleanParagraphs(paragraphs: readonly string[]): CleanResult {
   /** Label of the end-of-story marker once seen; everything after it is dropped. */
   let tail: string | null = null;
 
+  /** The last sub-heading seen in running text. */
+  let section: string | null = null;
+
   for (let index = 0; index < paragraphs.length; index++) {
-    const text = (paragraphs[index] ?? '').trim();
-    if (text === '') continue;
+    const raw = (paragraphs[index] ?? '').trim();
+    if (raw === '') continue;
 
     if (tail !== null) {
-      drop(index, text, `after "${tail}" marker`);
+      drop(index, raw, `after "${tail}" marker`);
       continue;
     }
     if (index <= blockEnd) {
-      drop(index, text, index === blockEnd ? 'promo: end of promotion block' : 'inside promotion block');
+      drop(index, raw, index === blockEnd ? 'promo: end of promotion block' : 'inside promotion block');
       continue;
     }
 
+    const md = plainLine(raw);
+    const text = md.text;
+    if (md.block === 'link') {
+      drop(index, raw, run !== null ? `headline after "${run}" marker` : 'link');
+      continue;
+    }
+    if (md.block === 'rule' || md.block === 'reference' || md.block === 'image' || text === '') {
+      drop(index, raw, md.block === 'image' ? 'image' : `Markdown ${md.block ?? 'markup'}`);
+      continue;
+    }
     const shape = shapeOf(text);
-    const line = classify(shape);
+    if (md.listItem) shape.bullet = true;
+    let line = classify(shape);
+    if (md.block === 'heading' && line.kind === 'prose') line = { kind: 'heading', reason: 'heading' };
     switch (line.kind) {
       case 'end':
-        tail = line.label;
-        drop(index, text, 'end-of-story marker');
+        tail = raw.replace(/[:\s]+$/, '');
+        drop(index, raw, 'end-of-story marker');
         continue;
       case 'block-start': {
         const end = findBlockEnd(paragraphs, index + 1);
         if (end >= 0) blockEnd = end;
         else run = 'promotion';
-        drop(index, text, 'promo: start of promotion block');
+        drop(index, raw, 'promo: start of promotion block');
         continue;
       }
       case 'block-end':
-        drop(index, text, 'promo: end of promotion block');
+        drop(index, raw, 'promo: end of promotion block');
         continue;
       case 'marker':
         run = line.label;
-        drop(index, text, 'link-list marker');
+        section = null;
+        drop(index, raw, 'link-list marker');
         continue;
       case 'inline-link':
         run = line.label;
-        drop(index, text, `related link after "${line.label}"`);
+        drop(index, raw, `related link after "${line.label}"`);
         continue;
       case 'furniture':
-        drop(index, text, line.reason);
+        drop(index, raw, line.reason);
         continue;
       case 'heading':
-        if (run !== null) drop(index, text, `headline after "${run}" marker`);
-        else drop(index, text, line.reason);
+        if (run !== null) drop(index, raw, `headline after "${run}" marker`);
+        else {
+          section = text;
+          drop(index, raw, line.reason);
+        }
         continue;
       case 'prose': {
         if (run !== null && isLinkHeadline(shape)) {
-          drop(index, text, `headline after "${run}" marker`);
+          drop(index, raw, `headline after "${run}" marker`);
           continue;
         }
         run = null;
-        kept.push({ index, text });
+        kept.push({ index, text, listItem: md.listItem, section });
       }
     }
   }

@@ -156,3 +156,55 @@ describe('annotation of unseen copy', () => {
     });
   });
 });
+
+describe('lists, sub-headings and verb-first attribution', () => {
+  const kb = engineOf({
+    id: 'kent-md',
+    published: '2024-05-01',
+    body: [
+      '# Kent Police placed in special measures',
+      'Kent Police has been placed into special measures by the police inspectorate.',
+      'HM Inspector Roy Wilsher said the force was failing in two areas:',
+      '- calls from the public were not answered quickly enough;',
+      '- crimes were not always recorded correctly.',
+      'The report found:',
+      '* victims were not kept informed',
+      'Chief Constable Tim Smith said the force would study the report.',
+      '## What the inspectors found',
+      'Nearly 40% of 999 calls waited more than 10 seconds.',
+      '> "This is a force that has lost its way," said HM Inspector Roy Wilsher.',
+      '## How the force responded',
+      'A new control room will open in the spring.',
+    ].join('\n'),
+  }).kb;
+  const at = (start: string) => {
+    const p = kb.passages.find((x) => x.text.startsWith(start));
+    if (!p) throw new Error(`no passage starts with ${start}`);
+    return p;
+  };
+
+  it('gives list items the speaker and topic of the line that introduced them', () => {
+    for (const item of ['calls from the public', 'crimes were not always'])
+      expect(at(item)).toMatchObject({
+        topic: 'finding',
+        speaker: 'Roy Wilsher',
+        speakerRole: 'inspectorate',
+        forces: ['kent'],
+      });
+    // "The report found:" is too short to quote, but says what the items are.
+    expect(at('victims were not kept informed')).toMatchObject({ topic: 'finding', forces: ['kent'] });
+  });
+
+  it('reads a sentence under a sub-heading by what the heading announces, when it says nothing itself', () => {
+    expect(at('Nearly 40% of 999 calls').topic).toBe('finding');
+    expect(at('A new control room').topic).toBe('response');
+  });
+
+  it('finds the speaker after the verb, and "a force that has lost its way" is the force in focus', () => {
+    expect(at('"This is a force')).toMatchObject({
+      speaker: 'Roy Wilsher',
+      speakerRole: 'inspectorate',
+      forces: ['kent'],
+    });
+  });
+});

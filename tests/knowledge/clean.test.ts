@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cleanParagraphs } from '../../src/knowledge/clean.js';
+import { plainLine } from '../../src/knowledge/markdown.js';
 
 const seedsDir = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
 const fixturesDir = fileURLToPath(new URL('../fixtures/furniture/', import.meta.url));
@@ -111,7 +112,11 @@ describe('lines that must survive on their own', () => {
   ];
   for (const line of prose) {
     it(`keeps: ${line}`, () => {
-      expect(cleanParagraphs([line])).toEqual({ kept: [{ index: 0, text: line }], dropped: [] });
+      const { listItem, text } = plainLine(line);
+      expect(cleanParagraphs([line])).toEqual({
+        kept: [{ index: 0, text, listItem, section: null }],
+        dropped: [],
+      });
     });
   }
 });
@@ -209,14 +214,14 @@ describe('related-link runs', () => {
 describe('cleanParagraphs bookkeeping', () => {
   it('skips blank lines silently and reports original line indexes', () => {
     const result = cleanParagraphs(['', '  First paragraph here.  ', '   ', 'Advertisement', 'Second one.']);
-    expect(result.kept).toEqual([
+    expect(result.kept.map(({ index, text }) => ({ index, text }))).toEqual([
       { index: 1, text: 'First paragraph here.' },
       { index: 4, text: 'Second one.' },
     ]);
     expect(result.dropped).toEqual([{ index: 3, text: 'Advertisement', reason: 'advertisement' }]);
   });
 
-  it('accounts for every non-blank line exactly once, in order, with its text unchanged', () => {
+  it('accounts for every non-blank line exactly once, in order: dropped as written, kept as read', () => {
     const pool = [
       ...nonBlank(lines(`${seedsDir}000_1765b456dc4bf613.txt`)),
       ...readdirSync(fixturesDir)
@@ -232,12 +237,63 @@ describe('cleanParagraphs bookkeeping', () => {
         const expected = input.flatMap((text, index) =>
           text.trim() === '' ? [] : [{ index, text: text.trim() }],
         );
-        expect(all.map(({ index, text }) => ({ index, text }))).toEqual(expected);
+        expect(all.map(({ index }) => index)).toEqual(expected.map(({ index }) => index));
+        for (const d of dropped) expect(d.text).toBe(input[d.index]?.trim());
+        for (const k of kept) expect(k.text).toBe(plainLine(input[k.index] ?? '').text);
         for (const part of [kept, dropped]) {
           expect(part.map((p) => p.index)).toEqual([...part.map((p) => p.index)].sort((a, b) => a - b));
         }
         for (const d of dropped) expect(d.reason.length).toBeGreaterThan(0);
       }),
     );
+  });
+});
+
+describe('articles pasted with their Markdown', () => {
+  const page = [
+    '# Kent Police placed in special measures',
+    'By **Jane Smith**, *Crime reporter*',
+    'Kent Police has been placed into special measures after [a damning report](https://example.com/r) found officers were failing victims.',
+    '## What the inspectors found',
+    '- Calls from the public were not answered quickly enough',
+    '2. Crimes were not always recorded correctly.',
+    '> "This is a force that has lost its way," said HM Inspector Roy Wilsher.',
+    '![Kent Police headquarters](https://example.com/hq.jpg)',
+    '---',
+    '## More on this story',
+    '- [Kent council tax to rise](https://example.com/x)',
+    '[Man charged after Maidstone crash](https://example.com/y)',
+  ];
+
+  it('quotes what a reader sees: no link addresses, emphasis, list or quote markers', () => {
+    expect(cleanParagraphs(page).kept.map((k) => [k.text, k.listItem, k.section])).toEqual([
+      [
+        'Kent Police has been placed into special measures after a damning report found officers were failing victims.',
+        false,
+        'Kent Police placed in special measures',
+      ],
+      ['Calls from the public were not answered quickly enough', true, 'What the inspectors found'],
+      ['Crimes were not always recorded correctly.', true, 'What the inspectors found'],
+      [
+        '"This is a force that has lost its way," said HM Inspector Roy Wilsher.',
+        false,
+        'What the inspectors found',
+      ],
+    ]);
+  });
+
+  it('drops headings, images, rules and the links under a "More on this story" heading', () => {
+    const reasons = new Map(cleanParagraphs(page).dropped.map((d) => [d.index, d.reason]));
+    expect(reasons.get(0)).toBe('heading');
+    expect(reasons.get(7)).toBe('image');
+    expect(reasons.get(8)).toBe('Markdown rule');
+    expect(reasons.get(9)).toBe('link-list marker');
+    expect(reasons.get(10)).toMatch(/after "More on this story" marker/);
+    expect(reasons.get(11)).toMatch(/after "More on this story" marker/);
+  });
+
+  it('leaves text without Markdown exactly as it is', () => {
+    for (const line of ['Mr. Smith said 2 * 3 = 6.', 'It cost £2.3m — a record.', '“We will act,” she said.'])
+      expect(plainLine(line)).toEqual({ text: line, block: null, listItem: false });
   });
 });
