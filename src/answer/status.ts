@@ -1,9 +1,10 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import type { Passage } from '../knowledge/schema.js';
 import {
-  ENGAGE_TERMS,
+  ENGAGE_STATE,
   EXIT_TERMS,
   NEGATED_ENGAGE,
+  PAST_STAY,
   SCAN_TERMS,
   SPECULATIVE_TERMS,
 } from '../knowledge/vocabulary.js';
@@ -32,26 +33,39 @@ export interface ForceStatus {
 
 /** Subordinate and relative clauses tell of other times: "…, which was put into special measures in 2021,". */
 const SUBORDINATE =
-  /,\s*(?:which|who)\b[^,]*(?:,|$)|\b(?:after|since|before|when|until|although|though|while|once)\b[^,;.]*/gi;
+  /,\s*(?:which|who)\b[^,]*(?:,|$)|\b(?:after|since|before|when|until|although|though|while|once|despite)\b[^,;.]*/gi;
+/** "…in Engage before it was returned to Scan": what follows before/until happened later. */
+const LATER_CLAUSE = /\b(?:before|until|till)\b([^,;.]*)/i;
 const YEAR = /\b(?:19|20)\d{2}\b/g;
+/** A question asks; it reports nothing ("are we looking at the force being put in special measures?"). */
+const QUESTION = /\?[”"’'»)\s]*$/u;
 
 /**
  * Which stage a sentence reports about its subject, if any, read from its main clause: "placed back into
- * special measures, four years after it was moved out" is an entry. With `articleDate`, a main clause
- * dated to an earlier year ("was moved out of Engage in June 2021") is history, not news, and reports
- * nothing.
+ * special measures, four years after it was moved out" is an entry; "spent two years in Engage before it
+ * was returned to Scan" ends with the exit. With `articleDate`, a clause dated to an earlier year ("was
+ * moved out of Engage in June 2021") is history, not news, and reports nothing.
  *
  * @example stageOf('Kent Police, which entered Engage in 2021, has been taken out of special measures.') // 'scan'
  */
 export function stageOf(text: string, articleDate?: string): Exclude<Stage, 'unknown'> | null {
+  if (QUESTION.test(text)) return null;
+  const later = LATER_CLAUSE.exec(text)?.[1];
+  const laterStage = later ? clauseStage(later, articleDate) : null;
+  if (laterStage) return laterStage;
   const main = text.replace(SUBORDINATE, ' ');
+  if (PAST_STAY.test(main)) return null;
+  return clauseStage(main, articleDate);
+}
+
+function clauseStage(clause: string, articleDate?: string): Exclude<Stage, 'unknown'> | null {
   if (articleDate) {
     const year = Number(articleDate.slice(0, 4));
-    if ((main.match(YEAR) ?? []).some((y) => Number(y) < year)) return null;
+    if ((clause.match(YEAR) ?? []).some((y) => Number(y) < year)) return null;
   }
-  if (SPECULATIVE_TERMS.test(main)) return null;
-  if (EXIT_TERMS.test(main) || SCAN_TERMS.test(main) || NEGATED_ENGAGE.test(main)) return 'scan';
-  if (ENGAGE_TERMS.test(main)) return 'engage';
+  if (SPECULATIVE_TERMS.test(clause)) return null;
+  if (EXIT_TERMS.test(clause) || SCAN_TERMS.test(clause) || NEGATED_ENGAGE.test(clause)) return 'scan';
+  if (ENGAGE_STATE.test(clause)) return 'engage';
   return null;
 }
 

@@ -7,22 +7,53 @@
 /** Any mention of the enhanced stage: "special measures", "Engage", "enhanced (level of) monitoring". */
 export const ENGAGE_TERMS = /\b(?:special measures|engage|enhanced (?:level of )?monitoring)\b/i;
 
+/** The name of the enhanced stage in copy, optionally quoted: "special measures", "Engage", "enhanced monitoring". */
+const TERM = String.raw`[“"‘']?(?:special measures|engage|enhanced (?:level of )?monitoring)\b`;
+/** What may stand between a preposition and the stage's name: "the", "its", "HMIC’s", "the watchdog’s “engage”". */
+const DET = String.raw`(?:(?:the|its|our|their|this|that|a|an|[\p{L}-]+[’']s)\s+)?(?:(?:so-called|formal|official|police|inspection|inspectorate[’']s|watchdog[’']s|closest)\s+)?`;
+/** The routine stage's name: "routine monitoring", "Scan". */
+const ROUTINE = String.raw`[“"‘']?(?:(?:routine|usual|normal|standard)\s+(?:level of\s+)?monitoring|scan\b)`;
+
+/**
+ * A force being in, entering or staying in Engage: "put into special measures", "in Engage", "under HMIC’s
+ * “engage” monitoring process", "joined Engage", "special measures were imposed". A bare mention ("the
+ * public hear ‘special measures’") is not one.
+ */
+export const ENGAGE_STATE = new RegExp(
+  [
+    String.raw`\b(?:in|into|under|to)\s+${DET}${TERM}`,
+    String.raw`\b(?:entered|enters|entering|enter|joined|joins|join|joining|re-entered|re-entering)\s+${DET}${TERM}`,
+    String.raw`\b(?:placed|put)\s+on\s+${TERM}`,
+    String.raw`${TERM}(?:\s+status)?\s+(?:was|were|has been|have been|had been|is being)?\s*(?:imposed|applied)\b`,
+  ].join('|'),
+  'iu',
+);
+
 /** A force leaving Engage: "taken out of special measures", "moved back into routine monitoring". */
 export const EXIT_TERMS = new RegExp(
   [
-    String.raw`\b(?:taken|removed|moved|come|came|comes|coming|brought|released|lifted|gone|went|stepped)\s+(?:back\s+)?(?:out\s+of|from|off)\s+(?:the\s+)?(?:so-called\s+)?(?:[“"‘']?)(?:special measures|engage|enhanced (?:level of )?monitoring|(?:engage |monitoring )?process)`,
-    String.raw`\b(?:no longer|not|never been|not been)\s+(?:in|under|subject to)\s+(?:the\s+)?(?:[“"‘']?)(?:special measures|engage|enhanced (?:level of )?monitoring)`,
-    String.raw`\b(?:exit(?:s|ed|ing)?|leaves?|left|leaving)\s+(?:the\s+)?(?:[“"‘']?)(?:special measures|engage|enhanced (?:level of )?monitoring)`,
-    String.raw`\b(?:back|returned|returns|return|moved|moves|move)\s+(?:back\s+)?(?:in)?to\s+(?:the\s+)?(?:[“"‘']?)(?:routine|usual|normal|standard)\s+(?:level of\s+)?monitoring`,
-    String.raw`\b(?:back|returned|returns|return|moved|moves|move)\s+(?:back\s+)?(?:in)?to\s+(?:the\s+)?(?:[“"‘']?)scan\b`,
+    String.raw`\b(?:taken|removed|moved|come|came|comes|coming|brought|released|lifted|gone|went|stepped|graduated)\s+(?:back\s+)?(?:out\s+of|from|off)\s+${DET}(?:${TERM}|(?:engage |monitoring )?process)`,
+    String.raw`\b(?:no longer|not|never been|not been)\s+(?:in|under|subject to|part of)\s+${DET}${TERM}`,
+    String.raw`\bno longer\s+(?:needs?|requires?|needed|required)\b[^.;]{0,40}?${TERM}`,
+    String.raw`\b(?:exit(?:s|ed|ing)?|leaves?|left|leaving)\s+${DET}${TERM}`,
+    String.raw`\b(?:back|returned|returns|return|returning|moved|moves|move|moving|downgraded|stepped down)\s+(?:back\s+)?(?:in)?to\s+${DET}${ROUTINE}`,
     String.raw`\bspecial measures\s+(?:status\s+)?(?:has|have|had)?\s*(?:been\s+)?(?:lifted|removed|ended)`,
   ].join('|'),
-  'i',
+  'iu',
 );
 
 /** A force said to be in the routine stage: "remains in the routine Scan stage", "under routine monitoring". */
 export const SCAN_TERMS =
   /\b(?:in|into|under|at)\s+(?:the\s+)?(?:routine\s+)?[“"‘']?Scan[”"’']?(?:\s+(?:stage|phase|level))?\b|\bknown as [“"‘']?Scan\b|\b(?:remains?|remained|is|was|stays?|stayed|back)\s+(?:in|under|to)\s+(?:the\s+)?(?:[\p{L}’']+\s+){0,2}?(?:routine|normal|standard|usual)\s+(?:level of\s+)?monitoring\b/u;
+
+/**
+ * A past stay that has ended, told without saying so: "spent two years in Engage", "had been in special
+ * measures since 2023". Neither is news of the present stage.
+ */
+export const PAST_STAY = new RegExp(
+  String.raw`\b(?:spent|had spent|had been|had remained)\b[^.;]{0,40}?\b(?:in|under)\s+${DET}${TERM}`,
+  'iu',
+);
 
 /** Talk of Engage that is not a fact about the present: "could be put into special measures". */
 export const SPECULATIVE_TERMS =
@@ -31,10 +62,10 @@ export const SPECULATIVE_TERMS =
 /** Denials: "Neither force has been placed in special measures", "was not put into Engage". */
 export const NEGATED_ENGAGE = new RegExp(
   [
-    String.raw`\b(?:not|never|neither|nor|no)\b(?:\s+(?:yet|been|be|being|was|were|has|have|had|force|forces|of them|of the forces))*\s+(?:(?:put|placed|moved|escalated|entered)\s+(?:in|into|under)\s+(?:the\s+)?|in\s+(?:the\s+)?|under\s+(?:the\s+)?)?[“"‘']?(?:special measures|engage|enhanced monitoring)\b`,
+    String.raw`\b(?:not|never|neither|nor|no)\b(?:\s+(?:yet|been|be|being|was|were|has|have|had|force|forces|of them|of the forces))*\s+(?:(?:put|placed|moved|escalated|entered)\s+(?:(?:us|it|them|the force|\p{Lu}[\p{L}-]+(?: \p{Lu}[\p{L}-]+)?(?: police| constabulary)?)\s+)?(?:in|into|under)\s+(?:the\s+)?|in\s+(?:the\s+)?|under\s+(?:the\s+)?)?[“"‘']?(?:special measures|engage|enhanced monitoring)\b`,
     String.raw`\b(?:stopped short of|decided against|declined to|chose not to|refrained from)\s+(?:placing|putting|moving|escalating|place|put|move|escalate)\b[^.;]{0,60}\b(?:special measures|engage|enhanced monitoring)\b`,
   ].join('|'),
-  'i',
+  'iu',
 );
 
 /** Verbs that introduce speech or a finding: "X said", "X added", "the report found". */

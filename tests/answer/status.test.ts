@@ -37,6 +37,19 @@ describe('stageOf', () => {
       'engage',
     ],
     ['Greater Manchester Police, which was taken out of the process in 2022, was rated good.', null],
+    // A mention is not a stage; a question reports nothing.
+    ['“People hear the phrase ‘special measures’ and assume the worst.', null],
+    ['Are we looking at the force being put in special measures?', null],
+    // Determiners and objects between the verb and the stage.
+    ['Northumbria Police has been moved out of our enhanced level of monitoring, known as Engage.', 'scan'],
+    ['It will now return to our routine monitoring.', 'scan'],
+    ['Dyfed-Powys Police was told it no longer needs enhanced monitoring.', 'scan'],
+    ['The inspectorate has not placed us in Engage.', 'scan'],
+    // What came later in the sentence, and stays that have ended.
+    ['Devon and Cornwall Police spent two years in Engage before it was returned to Scan.', 'scan'],
+    ['The force had been in Engage since November 2023.', null],
+    ['Despite reports that it could face special measures, Bedfordshire Police is not in Engage.', 'scan'],
+    ['Special measures were imposed on the force in the spring.', 'engage'],
   ])('%s → %s', (text, stage) => {
     expect(stageOf(text)).toBe(stage);
   });
