@@ -72,7 +72,7 @@ function clauseStage(clause: string, articleDate?: string): Exclude<Stage, 'unkn
 /**
  * Builds every force's status timeline from the annotated passages. The newest article wins; within an
  * article the strongest sentence (naming the force, about its stage, earliest) decides. A list of the
- * Engage forces (a sentence naming three or more of them) in a newer article that leaves a force out
+ * Engage forces (a sentence naming three or more of them, or `ROSTER`-shaped) in a newer article that leaves a force out
  * becomes a note on that force rather than silently keeping or dropping its stage.
  */
 export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
@@ -91,7 +91,7 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
       perArticle.set(p.articleId, ev);
       ev[stage].push(p);
     }
-    if (stage === 'engage' && p.named.length >= 3) {
+    if (stage === 'engage' && (p.named.length >= 3 || (p.named.length >= 1 && ROSTER.test(p.text)))) {
       const roster = rosters.get(p.articleId);
       if (roster) for (const f of p.forces) roster.forces.add(f);
       else rosters.set(p.articleId, { forces: new Set(p.forces), passage: p });
@@ -129,6 +129,13 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
   }
   return out;
 }
+
+/**
+ * A sentence listing the forces in Engage, however few: "the forces in Engage are X and Y", "X is the only
+ * force in special measures". ("Forces in Engage include X" lists some, not all.)
+ */
+const ROSTER =
+  /\bforces? (?:currently |now |still |presently )?(?:in|under)\b[^.;]{0,50}?\b(?:are|is)\b|\b(?:are|is) (?:now |currently )?the (?:only |other )?(?:two |three |four |five )?(?:police )?forces? (?:currently |now |still )?(?:in|under)\b/i;
 
 /** Words by which a sentence that names no force points at the one in focus. */
 const REFERS =

@@ -100,10 +100,19 @@ export function annotateArticle(
   let list: { speaker: Speaker | null; topic: Topic } | null = null;
   const passages: Passage[] = [];
 
+  let section: string | null = null;
+
   sentences.forEach((s, position) => {
     const names = named[position] ?? [];
     const newParagraph = s.paragraph !== prevParagraph;
     prevParagraph = s.paragraph;
+    // A sub-heading that names a force ("What has Nottinghamshire Police said?") moves the story to it.
+    if ((s.section ?? null) !== section) {
+      section = s.section ?? null;
+      const headed = section ? unique(gazetteer.mentions(section).map((m) => m.slug)) : [];
+      if (headed[0]) focus = headed[0];
+      for (const n of headed) if (!seen.includes(n)) seen.push(n);
+    }
     const startsQuote = OPEN_QUOTES.test(s.text);
     // A quote carried over from the previous paragraph ("continuing quote") or sentence.
     const continuing = quoteOpen && (startsQuote || !newParagraph);

@@ -102,6 +102,22 @@ describe('status timeline', () => {
     expect(cited).toContain(roster.body);
   });
 
+  it.each([
+    'As of June 2024, the forces in Engage are Kent Police and Essex Police.',
+    'Kent Police is now the only force in special measures.',
+  ])('takes a short list of the Engage forces as a roster too: %s', (body) => {
+    const a = engineOf(entry, { id: 'short-roster', published: '2024-06-01', body }).answer(
+      '/status cleveland',
+    );
+    expect(a.status).toMatchObject({ stage: 'engage', note: expect.stringMatching(/2024-06-01/) });
+  });
+
+  it('does not take a partial list ("include") as a roster', () => {
+    const body = 'Forces in special measures include Kent Police and Essex Police.';
+    const a = engineOf(entry, { id: 'partial', published: '2024-06-01', body }).answer('/status cleveland');
+    expect(a.status?.note).toBeNull();
+  });
+
   it('says unknown, never "not in special measures", for a force without evidence', () => {
     const a = engineOf(entry).answer('/status surrey');
     expect(a).toMatchObject({ answered: false, force: 'surrey', status: { stage: 'unknown' } });

@@ -208,3 +208,22 @@ describe('lists, sub-headings and verb-first attribution', () => {
     });
   });
 });
+
+describe('question-and-answer explainers', () => {
+  it('follows the force a sub-heading names, though the heading itself is left out', () => {
+    const kb = engineOf({
+      id: 'explainer',
+      published: '2026-02-10',
+      body: [
+        'What about Scotland?',
+        'HMICFRS does not inspect Police Scotland.',
+        'What has Nottinghamshire Police said?',
+        'Chief Constable Daniel Rowbotham said the backlog had fallen.',
+        '"We are not out of the woods," he said.',
+      ].join('\n'),
+    }).kb;
+    const said = kb.passages.filter((p) => p.speaker === 'Daniel Rowbotham');
+    expect(said).toHaveLength(2);
+    for (const p of said) expect(p).toMatchObject({ forces: ['nottinghamshire'], speakerRole: 'force' });
+  });
+});
