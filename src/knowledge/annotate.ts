@@ -66,7 +66,7 @@ const JOINT_REFERENCE = /\b(?:neither|both|either|each) (?:of the )?(?:two )?for
 const GENERIC_FORCES = /\bforces\b/i;
 /** A sentence opening with a person's surname or name, possibly after a title: "Ms Rolfe said", "Fairbairn, who…". */
 const SUBJECT_NAME =
-  /^(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Chief Constable|Constable|Commissioner|Assistant Commissioner)\s+)?((?:[A-Z][\p{L}’'-]+\s)?[A-Z][\p{L}’'-]+)\b/u;
+  /^(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Chief Constable|Constable|Commissioner|Assistant Commissioner)\.?\s+)?((?:[A-Z][\p{L}’'-]+\s)?[A-Z][\p{L}’'-]+)\b/u;
 /**
  * "A force in Engage should not…", "any force": about no force in particular, whatever pronouns follow.
  * "This is a force that has lost its way" describes the force in focus.
@@ -234,6 +234,10 @@ function findSpeaker(
   return resolveSpeaker(who, names, focus, gazetteer, people, lastSpeaker, lastPerson);
 }
 
+/** A person's name, perhaps after a title: "Sgt Mark Penhaligon", "Dr Jane Ode", "Kier Pritchard". */
+const NAMED_PERSON =
+  /^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Sgt|Supt|Cllr|Det|PC|DC|DS|DI|DCI|Insp)\.?\s+)?\p{Lu}[\p{L}’'-]+(?:\s+\p{Lu}[\p{L}’'-]+){1,3}$/u;
+
 const CONJUNCTION = '(?:after|before|because|when|since|while|although|though|once|until|as|so)';
 
 /**
@@ -253,8 +257,12 @@ function cleanLeadSpeaker(raw: string): string | undefined {
     const parts = who.split(',');
     const last = parts.at(-1)?.trim() ?? who;
     // "Assistant Chief Constable Jane Orbell, of Norfolk Constabulary" keeps the name before the modifier.
+    const first = parts[0]?.trim() ?? '';
     if (/^(?:of|from|at|for|in)\b/.test(last))
       who = parts.slice(0, -1).join(',').split(',').at(-1)?.trim() ?? who;
+    // "Sgt Mark Penhaligon, chair of the Police Federation": the name, and what he is.
+    else if (parts.length === 2 && NAMED_PERSON.test(first) && /^(?:\p{Ll}|the\b|a\b)/u.test(last))
+      who = `${first}, ${last}`;
     else if (!/^[A-Z][\p{L}’'-]+(?:\s+[A-Z][\p{L}’'-]+)+$/u.test(last)) who = last;
   }
   // "It was found to…", "Its custody suites were found…": a passive, not a speaker.
@@ -271,7 +279,10 @@ function resolveSpeaker(
   lastSpeaker: Speaker | null,
   lastPerson: Speaker | null,
 ): Speaker | null {
-  const bare = who.replace(/^(?:but|and|so|then|however),?\s+/i, '');
+  // "Mr. Pendleton" is "Mr Pendleton": a title's full stop is not the end of a name.
+  const bare = who
+    .replace(/^(?:but|and|so|then|however),?\s+/i, '')
+    .replace(/\b(Mr|Mrs|Ms|Dr|Prof|Sgt|Supt|Insp|Det|Cllr|Rev|Capt|Col)\./g, '$1');
   if (PRONOUN_PERSON.test(bare)) return lastPerson ?? lastSpeaker;
   if (PRONOUN_ORG.test(bare)) {
     // "It said…" continues the last organisation to speak; "the force said…" is always the force.
@@ -361,7 +372,10 @@ function extractPersonName(who: string, gazetteer: Gazetteer): string | null {
       .filter((w) => w && !TITLE_WORDS.has(w.toLowerCase()) && !/^[A-Z]{2,}$/.test(w));
     if (words.length === 0) continue;
     const candidate = words.join(' ');
-    if (words.length >= 2 || /^(?:mr|mrs|ms|miss|dr|constable|commissioner|sir|dame)\b/i.test(run)) {
+    if (
+      words.length >= 2 ||
+      /^(?:mr|mrs|ms|miss|dr|prof|sgt|supt|cllr|constable|commissioner|sir|dame)\b/i.test(run)
+    ) {
       if (!best || candidate.split(' ').length > best.split(' ').length) best = candidate;
     }
   }

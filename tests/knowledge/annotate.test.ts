@@ -227,3 +227,26 @@ describe('question-and-answer explainers', () => {
     for (const p of said) expect(p).toMatchObject({ forces: ['nottinghamshire'], speakerRole: 'force' });
   });
 });
+
+describe('people with abbreviated titles and appositives', () => {
+  const kb = engineOf({
+    id: 'titles',
+    published: '2025-03-20',
+    body: [
+      'HM Inspector of Constabulary Roy Pendleton said Kent Police had improved.',
+      'Mr. Pendleton said the inspectorate would keep watching.',
+      'Sgt Mark Penhaligon, chair of the Kent Police Federation, said members deserved recognition.',
+      '“The pressure on response officers has not gone away,” he said.',
+    ].join('\n'),
+  }).kb;
+  const speakerOf = (start: string) => kb.passages.find((p) => p.text.startsWith(start))?.speaker;
+
+  it('reads "Mr. Pendleton" as the Roy Pendleton introduced earlier', () => {
+    expect(speakerOf('Mr. Pendleton')).toBe('Roy Pendleton');
+  });
+
+  it('keeps the name before an appositive role, and "he" then refers to him', () => {
+    expect(speakerOf('Sgt Mark Penhaligon')).toBe('Mark Penhaligon');
+    expect(speakerOf('“The pressure')).toBe('Mark Penhaligon');
+  });
+});
