@@ -11,9 +11,13 @@ import {
   EmbedBuilder,
   Events,
   GatewayIntentBits,
+  type Guild,
   type Interaction,
   type Message,
   MessageFlags,
+  Partials,
+  PermissionFlagsBits,
+  type TextChannel,
 } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.js';
@@ -343,5 +347,267 @@ describe('fake Discord with the real discord.js client', () => {
     await expect(fake.waitForChannelMessage('123', undefined, { timeoutMs: 50 })).rejects.toThrow(
       /timed out after 50ms waiting for a message sent by the bot to channel 123[\s\S]*REST requests received/,
     );
+  });
+});
+
+describe('fake Discord: permissions, faults, the gateway and a changing world (real discord.js client)', () => {
+  const G = '300000000000000001';
+  const OPEN = '300000000000000002';
+  const NO_SEND = '300000000000000003';
+  const NO_EMBEDS = '300000000000000004';
+  const NO_HISTORY = '300000000000000005';
+  const FORUM = '300000000000000006';
+  const intents = [
+    GatewayIntentBits.Guilds,
+    GatewayIntentBits.GuildMessages,
+    GatewayIntentBits.MessageContent,
+    GatewayIntentBits.DirectMessages,
+  ];
+  let f: FakeDiscord | undefined;
+  let c: Client | undefined;
+
+  async function world(opts: { heartbeatIntervalMs?: number } = {}): Promise<{ f: FakeDiscord; c: Client }> {
+    const botRole = (BigInt(G) + 7n).toString();
+    f = await startFakeDiscord({
+      logUnknownRoutes: false,
+      ...opts,
+      guilds: [
+        {
+          id: G,
+          channels: [
+            { id: OPEN, name: 'open' },
+            {
+              id: NO_SEND,
+              name: 'read-only',
+              permissionOverwrites: [{ id: G, type: 0, deny: PermissionFlagsBits.SendMessages }],
+            },
+            {
+              id: NO_EMBEDS,
+              name: 'no-embeds',
+              permissionOverwrites: [{ id: botRole, type: 0, deny: PermissionFlagsBits.EmbedLinks }],
+            },
+            {
+              id: NO_HISTORY,
+              name: 'no-history',
+              permissionOverwrites: [{ id: botRole, type: 0, deny: PermissionFlagsBits.ReadMessageHistory }],
+            },
+            { id: FORUM, name: 'questions', type: 15 },
+          ],
+        },
+      ],
+    });
+    const client = new Client({
+      intents,
+      partials: [Partials.Channel],
+      rest: { api: f.apiBase },
+      allowedMentions: { parse: [] },
+      // No 5 s wait between two IDENTIFYs (Discord's max_concurrency throttle), so re-identify tests are quick.
+      ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }) },
+    });
+    c = client;
+    const ready = once(client, Events.ClientReady);
+    await client.login('fake-token');
+    await ready;
+    return { f, c: client };
+  }
+
+  afterEach(async () => {
+    await c?.destroy();
+    if (f) expect(f.internalErrors).toEqual([]);
+    await f?.close();
+    c = undefined;
+    f = undefined;
+  });
+
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (e: unknown) => e as DiscordAPIError,
+    );
+
+  it('enforces the bot’s channel permissions like Discord, and discord.js computes the same', async () => {
+    const { f, c } = await world();
+    const channel = (id: string) => c.channels.cache.get(id) as TextChannel;
+    // discord.js leaves out Discord's implicit denials (no Send Messages: no Embed Links, Attach Files…).
+    for (const id of [OPEN, NO_EMBEDS, NO_HISTORY])
+      expect(channel(id).permissionsFor(c.user?.id ?? '')?.bitfield).toBe(f.botPermissionsIn(id));
+    expect(
+      channel(NO_SEND)
+        .permissionsFor(c.user?.id ?? '')
+        ?.has(PermissionFlagsBits.SendMessages),
+    ).toBe(false);
+    expect(f.botPermissionsIn(NO_SEND) & PermissionFlagsBits.EmbedLinks).toBe(0n);
+    const embed = new EmbedBuilder().setDescription('x');
+    expect((await failure(channel(NO_SEND).send('hi')))?.code).toBe(50013);
+    expect((await failure(channel(NO_EMBEDS).send({ embeds: [embed] })))?.code).toBe(50013);
+    await channel(NO_EMBEDS).send('plain text is fine');
+    const { message } = await f.sendMessage({ channelId: NO_HISTORY, content: 'q' });
+    expect(
+      (await failure(channel(NO_HISTORY).send({ content: 'r', reply: { messageReference: message.id } })))
+        ?.code,
+    ).toBe(50013);
+    await channel(NO_HISTORY).send('not as a reply');
+    expect(f.failedRequests.map((r) => r.status)).toEqual([403, 403, 403]);
+
+    // Interaction replies need no channel permission; app_permissions says what the bot has.
+    const got = new Promise<ChatInputCommandInteraction>((resolve) =>
+      c.once(Events.InteractionCreate, (i) => resolve(i as ChatInputCommandInteraction)),
+    );
+    const h = await f.sendInteraction({ type: 'command', name: 'ask', channelId: NO_SEND });
+    const i = await got;
+    expect(i.appPermissions.has(PermissionFlagsBits.SendMessages)).toBe(false);
+    expect(i.memberPermissions?.has(PermissionFlagsBits.SendMessages)).toBe(false);
+    await i.reply({ embeds: [embed] });
+    expect((await h.waitForResponse()).type).toBe(4);
+  });
+
+  it('fails requests on purpose: 429 with Retry-After is waited out, 5xx retried, 4xx codes thrown', async () => {
+    const { f, c } = await world();
+    const open = c.channels.cache.get(OPEN) as TextChannel;
+    const limited = f.failRequests({
+      method: 'POST',
+      path: `/channels/${OPEN}/messages`,
+      status: 429,
+      retryAfterMs: 150,
+    });
+    const started = Date.now();
+    await open.send('after the rate limit');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(limited.hits).toBe(1);
+    const limitedReq = f.requests.find((r) => r.status === 429);
+    expect(limitedReq?.response).toMatchObject({ retry_after: 0.15, global: false });
+
+    f.failRequests({ path: `/channels/${OPEN}/messages`, status: 500 });
+    await open.send('after one 500');
+    f.failRequests({ path: `/channels/${OPEN}/messages`, status: 502, times: 4 });
+    await expect(open.send('never')).rejects.toThrow(/Bad Gateway|502/);
+    f.failRequests({
+      path: `/channels/${OPEN}/messages`,
+      status: 403,
+      code: 50013,
+      message: 'Missing Permissions',
+    });
+    expect((await failure(open.send('refused')))?.code).toBe(50013);
+    expect(f.sentMessages.map((m) => m.body.content)).toEqual(['after the rate limit', 'after one 500']);
+  });
+
+  it('gateway: RECONNECT, close 4000 and a resumable INVALID_SESSION resume the session', async () => {
+    const { f, c } = await world();
+    const resumed = () => new Promise((r) => c.once(Events.ShardResume, r));
+    let wait = resumed();
+    expect(f.requestReconnect()).toBe(1);
+    await wait;
+    wait = resumed();
+    f.closeGateway(4000, 'Unknown error');
+    await wait;
+    wait = resumed();
+    f.invalidateSession(true);
+    await wait;
+    expect(f.resumes).toBe(3);
+    expect(f.identifies).toHaveLength(1);
+  });
+
+  it('gateway: 4009 and a non-resumable INVALID_SESSION re-identify (discord.js waits 0.5 s per reconnect)', async () => {
+    const { f, c } = await world();
+
+    const reidentified = (n: number) =>
+      new Promise<void>((resolve) => {
+        const check = () =>
+          f.identifies.length >= n && f.shardSessions.length === 1 ? resolve() : setTimeout(check, 10);
+        check();
+      });
+    f.invalidateSession(false);
+    await reidentified(2);
+    f.closeGateway(4009, 'Session timed out');
+    await reidentified(3);
+    // Still connected and receiving events.
+    const got = new Promise<string>((resolve) => c.once(Events.MessageCreate, (m) => resolve(m.content)));
+    await new Promise((r) => setTimeout(r, 50));
+    await f.sendMessage({ channelId: OPEN, content: 'still here' });
+    expect(await got).toBe('still here');
+  });
+
+  it('gateway: heartbeats without ACK make discord.js drop the zombie connection and resume', async () => {
+    const { f, c } = await world({ heartbeatIntervalMs: 40 });
+    f.heartbeatAcks = false;
+    await new Promise((r) => c.once(Events.ShardResume, r));
+    f.heartbeatAcks = true;
+    expect(f.resumes).toBe(1);
+  });
+
+  it('threads and forum posts: announced ones are cached, unknown ones need Partials.Channel and channel_type', async () => {
+    const { f, c } = await world();
+    f.addChannel(G, { id: '300000000000000010', name: 'announced', type: 11, parentId: OPEN });
+    await new Promise((r) => c.once(Events.ThreadCreate, r));
+    expect(c.channels.cache.get('300000000000000010')?.isThread()).toBe(true);
+
+    f.addChannel(
+      G,
+      { id: '300000000000000011', name: 'never seen', type: 11, parentId: OPEN },
+      { announce: false },
+    );
+    const messages: Message[] = [];
+    c.on(Events.MessageCreate, (m) => messages.push(m));
+    await f.sendMessage({ channelId: '300000000000000011', content: 'with channel_type' });
+    await f.sendMessage({ channelId: '300000000000000011', content: 'without', omitChannelType: true });
+    f.addChannel(
+      G,
+      { id: '300000000000000012', name: 'unseen too', type: 11, parentId: OPEN },
+      { announce: false },
+    );
+    await f.sendMessage({ channelId: '300000000000000012', content: 'dropped', omitChannelType: true });
+    const post = await f.createForumPost({
+      forumId: FORUM,
+      name: 'Is Kent in Engage?',
+      content: 'Is Kent in Engage?',
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    // The first message of a thread discord.js did not know creates a partial thread (parent unknown); with
+    // the thread known, a message without channel_type is delivered too; in an unknown channel it is dropped.
+    expect(messages.map((m) => m.content)).toEqual(['with channel_type', 'without', 'Is Kent in Engage?']);
+    expect(messages[0]?.channel.isThread() && messages[0].channel.parentId).toBe(null);
+    expect(post.message.message.id).toBe(post.thread.id);
+    expect(messages[2]?.channel.isThread() && messages[2].channel.parentId).toBe(FORUM);
+  });
+
+  it('guilds: an outage in READY, the guild coming back, a guild joined later, a user-installed interaction', async () => {
+    const LATER = '300000000000000100';
+    f = await startFakeDiscord({
+      logUnknownRoutes: false,
+      guilds: [
+        { id: G, channels: [{ id: OPEN, name: 'open' }] },
+        {
+          id: '300000000000000200',
+          unavailable: 'outage',
+          channels: [{ id: '300000000000000201', name: 'x' }],
+        },
+      ],
+    });
+    c = new Client({ intents, partials: [Partials.Channel], rest: { api: f.apiBase } });
+    const ready = once(c, Events.ClientReady);
+    await c.login('fake-token');
+    await ready;
+    expect(c.guilds.cache.get('300000000000000200')?.available).toBe(false);
+    const available = new Promise((r) => c?.once(Events.GuildAvailable, r));
+    f.setGuildAvailable('300000000000000200');
+    await available;
+    const joined = new Promise<Guild>((r) => c?.once(Events.GuildCreate, r));
+    f.addGuild({ id: LATER, name: 'Later', channels: [{ id: '300000000000000101', name: 'general' }] });
+    expect((await joined).name).toBe('Later');
+    expect(c.guilds.cache.get(LATER)?.roles.botRoleFor(c.user?.id ?? '')?.id).toBe(f.botRoleId(LATER));
+
+    const got = new Promise<ChatInputCommandInteraction>((resolve) =>
+      c?.once(Events.InteractionCreate, (i) => resolve(i as ChatInputCommandInteraction)),
+    );
+    const h = await f.sendInteraction({ type: 'command', name: 'ask', context: 2 });
+    const i = await got;
+    expect(i.context).toBe(2);
+    expect(i.authorizingIntegrationOwners.userId).toBe(f.defaultUser.id);
+    expect(i.guildId).toBe(null);
+    await i.reply('in a group DM the bot is not in');
+    expect((await h.waitForResponse()).type).toBe(4);
+    expect(
+      (await failure(c.rest.post(`/channels/${h.channelId}/messages`, { body: { content: 'x' } })))?.code,
+    ).toBe(50001);
   });
 });

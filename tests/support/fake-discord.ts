@@ -42,6 +42,23 @@
  *   `waitForShards(count)` waits until shards 0..count-1 are identified; `gatewayEvents[].shard` says which
  *   shard got each dispatch.
  *
+ * - Permissions: channels take `permissionOverwrites`; the bot's permissions in a channel are computed like
+ *   Discord's (guild roles, @everyone / role / member overwrites, threads from their parent, no View Channel →
+ *   nothing) and enforced on its REST calls: 403 50001 Missing Access without View Channel (or in a guild or
+ *   private channel it is not in), 403 50013 Missing Permissions without Send Messages (Send Messages in
+ *   Threads in a thread), Embed Links for embeds, Attach Files for files, Read Message History for a reply,
+ *   Create Public/Private Threads for threads. Interactions carry `app_permissions` and the member's channel
+ *   permissions; interaction replies need no channel permission, as with Discord.
+ * - The world changing after READY: `addGuild` (joined later), guilds in an outage (`unavailable`) and
+ *   `setGuildAvailable`, `addChannel` (a channel or a member's thread, announced or never seen),
+ *   `createForumPost`, `setPermissionOverwrites`.
+ * - Faults: `failRequests` fails REST requests like Discord (429 with Retry-After, 5xx, 4xx codes such as
+ *   50013 or 10062); gateway `requestReconnect` (op 7), `invalidateSession` (op 9, resumable or not),
+ *   `closeGateway(code)` (4000 resumable, 4009 not), `heartbeatAcks = false` (a zombie connection).
+ * - Other Discord shapes: replies with the ping switched off (`mentionRepliedUser: false`), MESSAGE_CREATE
+ *   without `channel_type` (`omitChannelType`), user-installed and private-channel interactions (`context`,
+ *   `authorizingIntegrationOwners`), context menu commands (`commandType`), and `mutate` for anything else.
+ *
  * Notes: `waitForChannelMessage` matches only `POST /channels/:id/messages`; interaction replies, edits and
  * follow-ups are on the handle (or `sentMessages` with `via`). A PONG (callback type 1) is rejected with 400:
  * gateway interactions are never PINGs. Content lengths count code points.
@@ -104,10 +121,20 @@ export interface FakeUserInput {
 export interface FakeChannelInput {
   id: string;
   name: string;
-  /** discord ChannelType; default 0 (GuildText). */
+  /** discord ChannelType; default 0 (GuildText). 11/12 make a thread (`parentId` its channel), 15 a forum. */
   type?: number;
   parentId?: string;
   topic?: string;
+  /** Channel permission overwrites, applied like Discord does (see `channelPermissions`). */
+  permissionOverwrites?: FakeOverwriteInput[];
+}
+
+/** A channel permission overwrite: `type` 0 for a role (the guild id is @everyone), 1 for a member. */
+export interface FakeOverwriteInput {
+  id: string;
+  type: 0 | 1;
+  allow?: bigint | string;
+  deny?: bigint | string;
 }
 
 export interface FakeRoleInput {
@@ -134,6 +161,18 @@ export interface FakeGuild {
   members?: FakeMemberInput[];
   /** Permissions of @everyone; default: view/send/embed/attach/history/react/use commands/threads. */
   everyonePermissions?: bigint | string;
+  /**
+   * The guild is in an outage: READY lists it as unavailable, and instead of its GUILD_CREATE the bot gets
+   * GUILD_DELETE `{ id, unavailable: true }` (`'outage'`, as Discord documents) or nothing at all
+   * (`'silent'`). `setGuildAvailable(id)` ends the outage with a full GUILD_CREATE.
+   */
+  unavailable?: 'outage' | 'silent';
+  /**
+   * Default true. False: the bot user is not in this guild (the app is only user-installed there): no
+   * READY/GUILD_CREATE for it, REST calls to its channels get 403 50001, interactions carry
+   * `authorizing_integration_owners: { '1': user }`.
+   */
+  botIsMember?: boolean;
 }
 
 export interface FakeDiscordOptions {
@@ -287,6 +326,18 @@ interface InteractionInputBase {
   /** Member role ids; default the member's configured roles. */
   roles?: string[];
   locale?: string;
+  /**
+   * Where the command was run (Discord's interaction context): 0 a guild, 1 the bot's DM, 2 a DM or group DM
+   * between users (only for a user-installed app). Default: 0 in a guild, 1 in a DM. With 2 the interaction
+   * comes from a private channel the bot cannot post in (a group DM the bot is not in).
+   */
+  context?: 0 | 1 | 2;
+  /** Default: `{ '0': guild }` in a guild the bot is in, else `{ '1': user }` (user install). */
+  authorizingIntegrationOwners?: Record<string, string>;
+  /** The bot's permissions in the channel; default computed from its roles and the channel's overwrites. */
+  appPermissions?: bigint | string;
+  /** Last-minute changes to the payload before it is dispatched (fields Discord may leave out, etc.). */
+  mutate?: (payload: Record<string, unknown>) => void;
 }
 
 export type OptionValue = string | number | boolean | APIAttachment;
@@ -302,6 +353,10 @@ export interface CommandInteractionInput extends InteractionInputBase {
    */
   options?: Record<string, OptionValue> | APIApplicationCommandInteractionDataOption[];
   commandId?: string;
+  /** 1 slash command (default), 2 user context menu, 3 message context menu (with `targetId`). */
+  commandType?: 1 | 2 | 3;
+  /** For context menu commands: the user or message it was used on. */
+  targetId?: string;
 }
 
 export interface AutocompleteInteractionInput extends InteractionInputBase {
@@ -356,8 +411,32 @@ export interface SendMessageInput {
   /** Prepends `<@botId> ` to the content if it does not mention the bot already. */
   mentionsBot?: boolean;
   messageReference?: { messageId: string; channelId?: string };
+  /**
+   * For a reply: whether it pings the author of the message replied to (Discord's "@ ON", the default).
+   * Off, that author is not in `mentions`, as with Discord.
+   */
+  mentionRepliedUser?: boolean;
+  /**
+   * Leave `channel_type` out of MESSAGE_CREATE (Discord only documented it in 2026; older gateways and
+   * other fakes send no such field).
+   */
+  omitChannelType?: boolean;
   attachments?: APIAttachment[];
   embeds?: APIEmbed[];
+  /** Message type (0 default, 19 reply is set automatically with `messageReference`). */
+  type?: number;
+}
+
+export interface ForumPostInput {
+  forumId: string;
+  /** The post's title (the thread's name). */
+  name: string;
+  content: string;
+  author?: FakeUserInput;
+  mentionsBot?: boolean;
+  /** Default true; false: no THREAD_CREATE, the first message arrives in a channel the bot never saw. */
+  announce?: boolean;
+  omitChannelType?: boolean;
 }
 
 export interface DispatchedMessage {
@@ -392,6 +471,31 @@ export interface ServeAttachmentInput {
   description?: string;
 }
 
+/** REST requests the fake fails on purpose, as Discord can (see `failRequests`). */
+export interface RequestFailure {
+  /** Only this HTTP method; default any. */
+  method?: string;
+  /** The path relative to /api/v10 (e.g. `/channels/1/messages`): contains this string, or matches this RegExp. */
+  path: string | RegExp;
+  /** 429 (rate limited), 5xx, or a 4xx with Discord's JSON `{ code, message }`. */
+  status: number;
+  code?: number;
+  message?: string;
+  /** 429: seconds are sent in `Retry-After` and `retry_after`, as Discord does. Default 100 ms. */
+  retryAfterMs?: number;
+  /** 429: a global limit (`X-RateLimit-Global`, `"global": true`). */
+  global?: boolean;
+  /** How many matching requests fail; default 1. */
+  times?: number;
+}
+
+export interface InjectedFailure {
+  /** Requests failed so far. */
+  readonly hits: number;
+  /** Stops failing requests. */
+  cancel(): void;
+}
+
 export interface FakeDiscord {
   /** Pass as `new Client({ rest: { api: fake.apiBase } })`. */
   readonly apiBase: string;
@@ -424,6 +528,53 @@ export interface FakeDiscord {
   sendMessage(input: SendMessageInput): Promise<DispatchedMessage>;
   /** Send any dispatch event to the identified gateway sessions; returns how many got it. */
   dispatch(t: string, d: unknown): number;
+
+  // world changes after READY
+  /** The id of the bot's managed role (its integration role, with `tags.bot_id`) in a guild. */
+  botRoleId(guildId: string): string;
+  /** The bot's permissions in a channel (a thread: its parent's), as Discord computes them. */
+  botPermissionsIn(channelId: string): bigint;
+  /** The bot joins a guild: GUILD_CREATE (or, in an outage, GUILD_DELETE unavailable) to its shard. */
+  addGuild(guild: FakeGuild): void;
+  /** Ends a guild's outage (`FakeGuild.unavailable`): its full GUILD_CREATE is dispatched. */
+  setGuildAvailable(guildId: string): void;
+  /**
+   * Adds a channel, or a thread (type 10/11/12 with `parentId`) started by a member, and announces it with
+   * CHANNEL_CREATE or THREAD_CREATE — or, with `announce: false`, not at all: a thread the bot never heard
+   * of (one created while it was offline, or older than the GUILD_CREATE).
+   */
+  addChannel(
+    guildId: string,
+    channel: FakeChannelInput,
+    opts?: { announce?: boolean },
+  ): Record<string, unknown>;
+  /** Replaces a channel's permission overwrites and dispatches CHANNEL_UPDATE. */
+  setPermissionOverwrites(channelId: string, overwrites: FakeOverwriteInput[]): void;
+  /**
+   * A member opens a forum post: the thread (THREAD_CREATE unless `announce: false`), then its first
+   * message, whose id is the thread's id, as Discord does.
+   */
+  createForumPost(
+    input: ForumPostInput,
+  ): Promise<{ thread: Record<string, unknown>; message: DispatchedMessage }>;
+  /**
+   * Fails the next `times` REST requests matching `path` (and `method`) with `status`, shaped like Discord's:
+   * 429 with `Retry-After`/`X-RateLimit-*` headers and `{ message, retry_after, global }`, 5xx with a plain
+   * body, 4xx with `{ code, message }` (e.g. 50013 Missing Permissions, 10062 Unknown interaction).
+   */
+  failRequests(failure: RequestFailure): InjectedFailure;
+
+  // gateway
+  /** Sends op 7 RECONNECT to every identified session; returns how many got it. */
+  requestReconnect(): number;
+  /** Sends op 9 INVALID_SESSION; not resumable: a later RESUME of those sessions is refused too. */
+  invalidateSession(resumable: boolean): number;
+  /** Closes every gateway connection with `code` (4009 also makes the session non-resumable). */
+  closeGateway(code: number, reason?: string, opts?: { invalidate?: boolean }): number;
+  /** Whether heartbeats get op 11 ACKs (false: the connection looks like a zombie to the client). */
+  heartbeatAcks: boolean;
+  /** RESUMED dispatches sent so far. */
+  readonly resumes: number;
 
   waitForReady(opts?: WaitOptions): Promise<IdentifyRecord>;
   /** Waits until identified sessions cover shards 0..count-1 (each IDENTIFYed with `[id, count]`). */
@@ -508,6 +659,18 @@ const INTENT_DIRECT_MESSAGES = 1 << 12;
 const INTENT_MESSAGE_CONTENT = 1 << 15;
 
 const TEXT_CHANNEL_TYPES = new Set([0, 1, 2, 3, 5, 10, 11, 12, 13]);
+const THREAD_TYPES = new Set([10, 11, 12]);
+
+interface OverwriteRecord {
+  id: string;
+  type: number;
+  allow: string;
+  deny: string;
+}
+
+function overwriteRecord(o: FakeOverwriteInput): OverwriteRecord {
+  return { id: o.id, type: o.type, allow: toBig(o.allow, 0n).toString(), deny: toBig(o.deny, 0n).toString() };
+}
 
 function toBig(p: bigint | string | undefined, fallback: bigint): bigint {
   if (p === undefined) return fallback;
@@ -553,6 +716,7 @@ function json(value: unknown): string {
 interface Reply {
   status: number;
   body?: unknown;
+  headers?: Record<string, string>;
   raw?: { contentType: string; data: Buffer };
 }
 
@@ -563,6 +727,8 @@ const unknownChannel = (): Reply => err(404, 10003, 'Unknown Channel');
 const unknownMessage = (): Reply => err(404, 10008, 'Unknown Message');
 const unknownWebhook = (): Reply => err(404, 10015, 'Unknown Webhook');
 const unknownInteraction = (): Reply => err(404, 10062, 'Unknown interaction');
+const missingAccess = (): Reply => err(403, 50001, 'Missing Access');
+const missingPermissions = (): Reply => err(403, 50013, 'Missing Permissions');
 const emptyMessage = (): Reply => err(400, 50006, 'Cannot send an empty message');
 const invalid = (v: Validator): Reply => ({ status: 400, body: v.toBody() });
 
@@ -574,6 +740,10 @@ interface GuildState {
   members: Map<string, APIGuildMember>;
   everyonePermissions: bigint;
   botRoleId: string;
+  botIsMember: boolean;
+  /** In an outage (see `FakeGuild.unavailable`), else null. */
+  unavailable: 'outage' | 'silent' | null;
+  joinedAt: string;
 }
 
 type ChannelRecord = Record<string, unknown> & { id: string; type: number; guild_id?: string; name?: string };
@@ -581,6 +751,8 @@ type ChannelRecord = Record<string, unknown> & { id: string; type: number; guild
 interface ChannelState {
   data: ChannelRecord;
   guildId: string | null;
+  /** False for a private channel between users the bot is not in (context 2 interactions). */
+  botAccess?: boolean;
 }
 
 interface StoredMessage {
@@ -651,6 +823,11 @@ class FakeDiscordServer implements FakeDiscord {
   readonly internalErrors: Error[] = [];
   readonly threads: ChannelRecord[] = [];
   heartbeats = 0;
+  heartbeatAcks = true;
+  resumes = 0;
+  /** Sessions Discord would no longer resume (invalidated, timed out). */
+  private readonly invalidSessionIds = new Set<string>();
+  private readonly failures: (RequestFailure & { left: number; hits: number })[] = [];
   readonly registeredCommands: {
     global: APIApplicationCommand[];
     guild: Record<string, APIApplicationCommand[]>;
@@ -702,7 +879,7 @@ class FakeDiscordServer implements FakeDiscord {
         members: [{ ...opts.defaultUser, id: this.defaultUser.id, username: this.defaultUser.username }],
       },
     ];
-    for (const g of guilds) this.addGuild(g);
+    for (const g of guilds) this.registerGuild(g);
     const firstGuild = guilds[0];
     this.defaultGuildId = firstGuild?.id ?? '';
     this.defaultChannelId = firstGuild?.channels?.find((c) => (c.type ?? 0) === 0)?.id ?? '';
@@ -754,7 +931,7 @@ class FakeDiscordServer implements FakeDiscord {
     };
   }
 
-  private addGuild(g: FakeGuild): void {
+  private registerGuild(g: FakeGuild): GuildState {
     const everyone = toBig(g.everyonePermissions, DEFAULT_EVERYONE_PERMISSIONS);
     const role = (
       id: string,
@@ -782,20 +959,22 @@ class FakeDiscordServer implements FakeDiscord {
     for (const r of g.roles ?? []) {
       roles.push(role(r.id, r.name, toBig(r.permissions, r.id === g.id ? everyone : 0n), r.position ?? 1));
     }
+    const botIsMember = g.botIsMember !== false;
     const botRoleId = (BigInt(g.id) + 7n).toString();
     const botPerms = toBig(
       this.opts.botPermissions,
       everyone | PermissionFlagsBits.ManageThreads | PermissionFlagsBits.CreatePrivateThreads,
     );
-    roles.push(role(botRoleId, this.botUser.username, botPerms, roles.length, this.botUser.id));
+    if (botIsMember)
+      roles.push(role(botRoleId, this.botUser.username, botPerms, roles.length, this.botUser.id));
 
     const members = new Map<string, APIGuildMember>();
-    members.set(this.botUser.id, this.memberFor(this.botUser, [botRoleId]));
+    if (botIsMember) members.set(this.botUser.id, this.memberFor(this.botUser, [botRoleId]));
     for (const m of g.members ?? []) {
       const user = this.addUser(m);
       members.set(user.id, this.memberFor(user, m.roles ?? [], m.nick));
     }
-    this.guilds.set(g.id, {
+    const state: GuildState = {
       id: g.id,
       name: g.name ?? `Guild ${g.id}`,
       ownerId: g.ownerId ?? g.members?.[0]?.id ?? this.defaultUser.id,
@@ -803,34 +982,217 @@ class FakeDiscordServer implements FakeDiscord {
       members,
       everyonePermissions: everyone,
       botRoleId,
-    });
+      botIsMember,
+      unavailable: g.unavailable ?? null,
+      joinedAt: new Date(0).toISOString(),
+    };
+    this.guilds.set(g.id, state);
     (g.channels ?? []).forEach((c, position) => {
-      const type = c.type ?? 0;
-      this.channels.set(c.id, {
-        guildId: g.id,
-        data: {
-          id: c.id,
-          type,
-          guild_id: g.id,
-          name: c.name,
-          position,
-          permission_overwrites: [],
-          topic: c.topic ?? null,
-          nsfw: false,
-          last_message_id: null,
-          rate_limit_per_user: 0,
-          parent_id: c.parentId ?? null,
-          default_auto_archive_duration: 1440,
-          flags: 0,
-        },
-      });
+      this.registerChannel(state, c, position);
     });
+    return state;
   }
 
+  private registerChannel(guild: GuildState, c: FakeChannelInput, position: number): ChannelState {
+    const type = c.type ?? 0;
+    const overwrites = (c.permissionOverwrites ?? []).map(overwriteRecord);
+    let data: ChannelRecord;
+    if (THREAD_TYPES.has(type)) {
+      const parent = c.parentId ? this.channels.get(c.parentId) : undefined;
+      if (!parent) throw new Error(`fake-discord: thread ${c.id} needs the id of a known parent channel`);
+      data = this.threadRecord({
+        id: c.id,
+        type,
+        guildId: guild.id,
+        parentId: parent.data.id,
+        name: c.name,
+        ownerId: this.defaultUser.id,
+      });
+    } else {
+      data = {
+        id: c.id,
+        type,
+        guild_id: guild.id,
+        name: c.name,
+        position,
+        permission_overwrites: overwrites,
+        topic: c.topic ?? null,
+        nsfw: false,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+        parent_id: c.parentId ?? null,
+        default_auto_archive_duration: 1440,
+        flags: 0,
+        ...(type === 15 || type === 16
+          ? {
+              available_tags: [],
+              default_reaction_emoji: null,
+              default_sort_order: null,
+              default_forum_layout: 0,
+            }
+          : {}),
+      };
+    }
+    const state: ChannelState = { guildId: guild.id, data };
+    this.channels.set(c.id, state);
+    return state;
+  }
+
+  /** A thread channel as Discord returns it (THREAD_CREATE, GUILD_CREATE `threads`, REST). */
+  private threadRecord(t: {
+    id: string;
+    type: number;
+    guildId: string;
+    parentId: string;
+    name: string;
+    ownerId: string;
+    autoArchive?: number;
+    rateLimit?: number;
+    invitable?: boolean;
+  }): ChannelRecord {
+    const nowIso = new Date(this.now()).toISOString();
+    return {
+      id: t.id,
+      type: t.type,
+      guild_id: t.guildId,
+      parent_id: t.parentId,
+      owner_id: t.ownerId,
+      name: t.name,
+      last_message_id: null,
+      rate_limit_per_user: t.rateLimit ?? 0,
+      flags: 0,
+      message_count: 0,
+      member_count: 1,
+      total_message_sent: 0,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: t.autoArchive ?? 1440,
+        archive_timestamp: nowIso,
+        locked: false,
+        create_timestamp: nowIso,
+        ...(t.type === 12 ? { invitable: t.invitable !== false } : {}),
+      },
+      ...(t.ownerId === this.botUser.id
+        ? { member: { id: t.id, user_id: this.botUser.id, join_timestamp: nowIso, flags: 0 } }
+        : {}),
+    };
+  }
+
+  /** Guild-wide permissions of a member with these roles (Administrator: all). */
   private permissionsOf(guild: GuildState, roleIds: string[]): bigint {
     let p = guild.everyonePermissions;
     for (const r of guild.roles) if (roleIds.includes(r.id)) p |= BigInt(r.permissions);
     return (p & PermissionFlagsBits.Administrator) !== 0n ? ALL_PERMISSIONS : p;
+  }
+
+  /**
+   * A member's permissions in a channel, as Discord computes them: guild permissions, then the channel's
+   * @everyone overwrite, the member's roles' overwrites together, the member's own overwrite. A thread uses
+   * its parent's. Without View Channel nothing is left; without Send Messages (outside threads) neither are
+   * Embed Links, Attach Files, Mention Everyone or TTS.
+   */
+  private channelPermissionsOf(
+    guild: GuildState,
+    channel: ChannelState,
+    userId: string,
+    roleIds: string[],
+  ): bigint {
+    const base = this.permissionsOf(guild, roleIds);
+    if (base === ALL_PERMISSIONS) return base;
+    const isThread = THREAD_TYPES.has(channel.data.type);
+    const source = isThread ? this.channels.get(String(channel.data.parent_id)) : channel;
+    const overwrites = (source?.data.permission_overwrites ?? []) as OverwriteRecord[];
+    let p = base;
+    const everyone = overwrites.find((o) => o.id === guild.id && o.type === 0);
+    if (everyone) p = (p & ~BigInt(everyone.deny)) | BigInt(everyone.allow);
+    let allow = 0n;
+    let deny = 0n;
+    for (const o of overwrites)
+      if (o.type === 0 && o.id !== guild.id && roleIds.includes(o.id)) {
+        allow |= BigInt(o.allow);
+        deny |= BigInt(o.deny);
+      }
+    p = (p & ~deny) | allow;
+    const own = overwrites.find((o) => o.type === 1 && o.id === userId);
+    if (own) p = (p & ~BigInt(own.deny)) | BigInt(own.allow);
+    if ((p & PermissionFlagsBits.ViewChannel) === 0n) return 0n;
+    if (!isThread && (p & PermissionFlagsBits.SendMessages) === 0n)
+      p &= ~(
+        PermissionFlagsBits.EmbedLinks |
+        PermissionFlagsBits.AttachFiles |
+        PermissionFlagsBits.MentionEveryone |
+        PermissionFlagsBits.SendTTSMessages
+      );
+    return p;
+  }
+
+  botPermissionsIn(channelId: string): bigint {
+    const channel = this.channels.get(channelId);
+    if (!channel) return 0n;
+    if (channel.guildId === null) return channel.botAccess === false ? 0n : DEFAULT_EVERYONE_PERMISSIONS;
+    const guild = this.guilds.get(channel.guildId);
+    if (!guild?.botIsMember) return 0n;
+    return this.channelPermissionsOf(guild, channel, this.botUser.id, [guild.botRoleId]);
+  }
+
+  botRoleId(guildId: string): string {
+    const guild = this.guilds.get(guildId);
+    if (!guild?.botIsMember) throw new Error(`fake-discord: the bot is not in guild ${guildId}`);
+    return guild.botRoleId;
+  }
+
+  /** Why the bot may not do something in a channel (403 like Discord), or null. */
+  private denied(channel: ChannelState, need: bigint[]): Reply | null {
+    if (channel.botAccess === false) return missingAccess();
+    if (channel.guildId === null) return null;
+    const perms = this.botPermissionsIn(channel.data.id);
+    if ((perms & PermissionFlagsBits.ViewChannel) === 0n) return missingAccess();
+    for (const p of need) if ((perms & p) !== p) return missingPermissions();
+    return null;
+  }
+
+  addGuild(g: FakeGuild): void {
+    if (this.guilds.has(g.id)) throw new Error(`fake-discord: guild ${g.id} exists already`);
+    const state = this.registerGuild(g);
+    state.joinedAt = new Date(this.now()).toISOString();
+    if (!state.botIsMember) return;
+    if (state.unavailable === 'outage') this.dispatch('GUILD_DELETE', { id: g.id, unavailable: true });
+    else if (state.unavailable === null) this.dispatch('GUILD_CREATE', this.guildCreatePayload(state));
+  }
+
+  setGuildAvailable(guildId: string): void {
+    const g = this.guilds.get(guildId);
+    if (!g) throw new Error(`fake-discord: unknown guild ${guildId}`);
+    g.unavailable = null;
+    this.dispatch('GUILD_CREATE', this.guildCreatePayload(g));
+  }
+
+  addChannel(
+    guildId: string,
+    c: FakeChannelInput,
+    opts: { announce?: boolean } = {},
+  ): Record<string, unknown> {
+    const guild = this.guilds.get(guildId);
+    if (!guild) throw new Error(`fake-discord: unknown guild ${guildId}`);
+    if (this.channels.has(c.id)) throw new Error(`fake-discord: channel ${c.id} exists already`);
+    const position = [...this.channels.values()].filter((x) => x.guildId === guildId).length;
+    const state = this.registerChannel(guild, c, position);
+    if (opts.announce !== false && guild.botIsMember) {
+      const thread = THREAD_TYPES.has(state.data.type);
+      this.dispatch(
+        thread ? 'THREAD_CREATE' : 'CHANNEL_CREATE',
+        thread ? { ...state.data, newly_created: true } : state.data,
+        (s) => (s.intents & INTENT_GUILDS) !== 0,
+      );
+    }
+    return state.data;
+  }
+
+  setPermissionOverwrites(channelId: string, overwrites: FakeOverwriteInput[]): void {
+    const c = this.channels.get(channelId);
+    if (!c?.guildId) throw new Error(`fake-discord: unknown guild channel ${channelId}`);
+    c.data.permission_overwrites = overwrites.map(overwriteRecord);
+    this.dispatch('CHANNEL_UPDATE', c.data, (s) => (s.intents & INTENT_GUILDS) !== 0);
   }
 
   private guildCreatePayload(g: GuildState): Record<string, unknown> {
@@ -876,7 +1238,7 @@ class FakeDiscordServer implements FakeDiscord {
       premium_progress_bar_enabled: false,
       max_members: 500000,
       max_video_channel_users: 25,
-      joined_at: new Date(0).toISOString(),
+      joined_at: g.joinedAt,
       large: false,
       unavailable: false,
       lazy: true,
@@ -1074,7 +1436,13 @@ class FakeDiscordServer implements FakeDiscord {
 
   /** Sends to every identified session owning the event's guild (`d.guild_id`; none: shard 0). */
   dispatch(t: string, d: unknown, filter?: (s: GatewaySession) => boolean): number {
-    const guildId = isRecord(d) && typeof d.guild_id === 'string' ? d.guild_id : null;
+    const guildId = !isRecord(d)
+      ? null
+      : typeof d.guild_id === 'string'
+        ? d.guild_id
+        : /^GUILD_(?:CREATE|UPDATE|DELETE)$/.test(t) && typeof d.id === 'string'
+          ? d.id
+          : null;
     let n = 0;
     for (const s of this.sessions) {
       if (!s.identified || !this.owns(s, guildId) || (filter && !filter(s))) continue;
@@ -1131,7 +1499,7 @@ class FakeDiscordServer implements FakeDiscord {
     switch (msg.op) {
       case 1:
         this.heartbeats++;
-        this.send(s, { op: 11, d: null, s: null, t: null });
+        if (this.heartbeatAcks) this.send(s, { op: 11, d: null, s: null, t: null });
         break;
       case 2: {
         const token = String(d.token ?? '');
@@ -1174,9 +1542,9 @@ class FakeDiscordServer implements FakeDiscord {
           presences: [],
           guild_join_requests: [],
           geo_ordered_rtc_regions: [],
-          guilds: [...this.guilds.keys()]
-            .filter((id) => this.owns(s, id))
-            .map((id) => ({ id, unavailable: true })),
+          guilds: [...this.guilds.values()]
+            .filter((g) => g.botIsMember && this.owns(s, g.id))
+            .map((g) => ({ id: g.id, unavailable: true })),
           session_id: s.sessionId,
           session_type: 'normal',
           resume_gateway_url: this.gatewayUrl,
@@ -1184,19 +1552,29 @@ class FakeDiscordServer implements FakeDiscord {
           application: { id: this.applicationId, flags: 0 },
           auth: {},
         });
-        for (const g of this.guilds.values())
-          if (this.owns(s, g.id)) this.sendDispatch(s, 'GUILD_CREATE', this.guildCreatePayload(g));
+        for (const g of this.guilds.values()) {
+          if (!g.botIsMember || !this.owns(s, g.id)) continue;
+          if (g.unavailable === 'outage')
+            this.sendDispatch(s, 'GUILD_DELETE', { id: g.id, unavailable: true });
+          else if (g.unavailable === null) this.sendDispatch(s, 'GUILD_CREATE', this.guildCreatePayload(g));
+        }
         this.changed();
         break;
       }
       case 6: {
         const known = [...this.sessions].some((o) => o.sessionId !== null && o.sessionId === d.session_id);
-        if (typeof d.session_id === 'string' && (known || d.session_id.length === 32)) {
+        if (
+          typeof d.session_id === 'string' &&
+          !this.invalidSessionIds.has(d.session_id) &&
+          (known || d.session_id.length === 32)
+        ) {
           s.sessionId = d.session_id;
           s.shard = this.shardBySessionId.get(d.session_id) ?? s.shard;
           s.identified = true;
           s.seq = typeof d.seq === 'number' ? d.seq : s.seq;
+          this.resumes++;
           this.sendDispatch(s, 'RESUMED', {});
+          this.changed();
         } else {
           this.send(s, { op: 9, d: false, s: null, t: null });
         }
@@ -1221,6 +1599,42 @@ class FakeDiscordServer implements FakeDiscord {
         // 3 presence update, 4 voice state etc.: accepted silently.
         break;
     }
+  }
+
+  // ── gateway control ──
+
+  private identifiedSessions(): GatewaySession[] {
+    return [...this.sessions].filter((x) => x.identified);
+  }
+
+  requestReconnect(): number {
+    const list = this.identifiedSessions();
+    for (const x of list) this.send(x, { op: 7, d: null, s: null, t: null });
+    return list.length;
+  }
+
+  invalidateSession(resumable: boolean): number {
+    const list = this.identifiedSessions();
+    for (const x of list) {
+      x.identified = false;
+      if (!resumable && x.sessionId) this.invalidSessionIds.add(x.sessionId);
+      this.send(x, { op: 9, d: resumable, s: null, t: null });
+    }
+    this.changed();
+    return list.length;
+  }
+
+  closeGateway(code: number, reason = '', opts: { invalidate?: boolean } = {}): number {
+    const list = [...this.sessions];
+    // 4009 "Session timed out": Discord will not resume it.
+    const invalidate = opts.invalidate ?? code === 4009;
+    for (const x of list) {
+      if (invalidate && x.sessionId) this.invalidSessionIds.add(x.sessionId);
+      x.identified = false;
+      x.ws.close(code, reason);
+    }
+    this.changed();
+    return list.length;
   }
 
   // ── driving the bot ──
@@ -1311,6 +1725,51 @@ class FakeDiscordServer implements FakeDiscord {
     return { options, attachments };
   }
 
+  /** `target_id` and `resolved` of a user (2) or message (3) context menu command. */
+  private contextMenuTarget(
+    input: CommandInteractionInput,
+    guild: GuildState | undefined,
+  ): Record<string, unknown> {
+    const targetId = input.targetId ?? this.defaultUser.id;
+    if (input.commandType === 3) {
+      const m = this.messages.get(targetId)?.message;
+      if (!m) throw new Error(`fake-discord: no stored message ${targetId} for the message command`);
+      return { target_id: targetId, resolved: { messages: { [targetId]: m } } };
+    }
+    const user = this.users.get(targetId);
+    if (!user) throw new Error(`fake-discord: no user ${targetId} for the user command`);
+    const member = guild?.members.get(targetId);
+    return {
+      target_id: targetId,
+      resolved: {
+        users: { [targetId]: user },
+        ...(member ? { members: { [targetId]: { ...member, user: undefined, permissions: '0' } } } : {}),
+      },
+    };
+  }
+
+  /** A group DM between the user and someone else, which the bot is not in (context 2). */
+  private privateChannelFor(user: APIUser): ChannelState {
+    const friend = this.addUser({ id: (BigInt(user.id) + 1n).toString(), username: 'friend' });
+    const id = snowflake();
+    const state: ChannelState = {
+      guildId: null,
+      botAccess: false,
+      data: {
+        id,
+        type: 3,
+        name: '',
+        icon: null,
+        owner_id: user.id,
+        recipients: [user, friend],
+        last_message_id: null,
+        flags: 0,
+      },
+    };
+    this.channels.set(id, state);
+    return state;
+  }
+
   private findComponentMessage(channelId: string, customId: string): FakeMessage | undefined {
     const hasId = (components: unknown): boolean =>
       Array.isArray(components) &&
@@ -1330,7 +1789,10 @@ class FakeDiscordServer implements FakeDiscord {
   async sendInteraction(input: InteractionInput): Promise<InteractionHandle> {
     this.requireSession();
     const user = input.user ? this.addUser(input.user) : this.defaultUser;
-    const channel = this.resolveChannel(input.channelId, input.guildId, user);
+    const channel =
+      input.context === 2 && input.channelId === undefined
+        ? this.privateChannelFor(user)
+        : this.resolveChannel(input.channelId, input.guildId, user);
     const guild = channel.guildId ? this.guilds.get(channel.guildId) : undefined;
     const id = snowflake();
     const token = `fake-${randomBytes(24).toString('base64url')}`;
@@ -1347,24 +1809,33 @@ class FakeDiscordServer implements FakeDiscord {
     };
     if (guild) {
       const member = this.memberPayload(guild, user, input.roles);
-      const perms = toBig(input.permissions, this.permissionsOf(guild, member.roles));
-      const botMember = guild.members.get(this.botUser.id);
+      const perms = toBig(
+        input.permissions,
+        this.channelPermissionsOf(guild, channel, user.id, member.roles),
+      );
+      // A user-installed app in a guild without its bot gets @everyone's permissions there.
+      const appPerms = guild.botIsMember
+        ? this.botPermissionsIn(channel.data.id)
+        : this.channelPermissionsOf(guild, channel, '0', []);
       Object.assign(base, {
         guild_id: guild.id,
         guild: { id: guild.id, locale: 'en-GB', features: [] },
         guild_locale: 'en-GB',
         member: { ...member, permissions: perms.toString() },
-        app_permissions: this.permissionsOf(guild, botMember?.roles ?? []).toString(),
-        authorizing_integration_owners: { '0': guild.id },
-        context: 0,
+        app_permissions: toBig(input.appPermissions, appPerms).toString(),
+        authorizing_integration_owners:
+          input.authorizingIntegrationOwners ?? (guild.botIsMember ? { '0': guild.id } : { '1': user.id }),
+        context: input.context ?? 0,
       });
     } else {
+      const privateChannel = channel.botAccess === false;
       Object.assign(base, {
         user,
-        app_permissions: DEFAULT_EVERYONE_PERMISSIONS.toString(),
-        authorizing_integration_owners: { '0': '0' },
-        context: 1,
-        channel: { ...channel.data, recipients: [user] },
+        app_permissions: toBig(input.appPermissions, DEFAULT_EVERYONE_PERMISSIONS).toString(),
+        authorizing_integration_owners:
+          input.authorizingIntegrationOwners ?? (privateChannel ? { '1': user.id } : { '0': '0' }),
+        context: input.context ?? (privateChannel ? 2 : 1),
+        channel: privateChannel ? { ...channel.data } : { ...channel.data, recipients: [user] },
       });
     }
 
@@ -1380,11 +1851,14 @@ class FakeDiscordServer implements FakeDiscord {
           ...(this.registeredCommands.guild[channel.guildId ?? ''] ?? []),
         ];
         base.type = input.type === 'command' ? 2 : 4;
+        const commandType = input.type === 'command' ? (input.commandType ?? 1) : 1;
         base.data = {
           id: input.commandId ?? registered.find((c) => c.name === input.name)?.id ?? snowflake(),
           name: input.name,
-          type: 1,
-          options,
+          type: commandType,
+          ...(commandType === 1
+            ? { options }
+            : this.contextMenuTarget(input as CommandInteractionInput, guild)),
           ...(Object.keys(attachments).length > 0 ? { resolved: { attachments } } : {}),
           ...(guild && this.registeredCommands.guild[guild.id]?.some((c) => c.name === input.name)
             ? { guild_id: guild.id }
@@ -1449,6 +1923,7 @@ class FakeDiscordServer implements FakeDiscord {
         break;
     }
 
+    input.mutate?.(base);
     const payload = base as unknown as APIInteraction;
     const state: InteractionState = {
       id,
@@ -1543,6 +2018,10 @@ class FakeDiscordServer implements FakeDiscord {
   }
 
   async sendMessage(input: SendMessageInput): Promise<DispatchedMessage> {
+    return this.deliverUserMessage(input);
+  }
+
+  private deliverUserMessage(input: SendMessageInput, id?: string): DispatchedMessage {
     this.requireSession();
     const author = input.webhookId
       ? {
@@ -1572,36 +2051,79 @@ class FakeDiscordServer implements FakeDiscord {
             },
           }
         : {}),
-    };
+      // Discord's client sends this when the user switches off the reply ping.
+      ...(input.mentionRepliedUser === false
+        ? { allowed_mentions: { parse: ['users', 'roles', 'everyone'], replied_user: false } }
+        : {}),
+    } as MessageBody;
     const { message } = this.createMessage({
       channel,
       author,
       body,
       files: [],
       attachments: input.attachments ?? [],
+      ...(id ? { id } : {}),
+      ...(input.type !== undefined ? { type: input.type } : {}),
       ...(input.webhookId ? { webhookId: input.webhookId } : {}),
       ...(guild && !input.webhookId ? { member: this.memberPayload(guild, author) } : {}),
     });
     const guildMsg = channel.guildId !== null;
-    const mentioned = botMention.test(content);
+    const mentioned = message.mentions.some((u) => u.id === this.botUser.id);
     let delivered = false;
     let contentVisible = true;
+    // The bot sees no messages of a guild it is not in, nor of a private channel between users.
+    const visible = channel.botAccess !== false && (guild === undefined || guild.botIsMember);
     for (const s of this.sessions) {
-      if (!s.identified || !this.owns(s, channel.guildId)) continue;
+      if (!visible || !s.identified || !this.owns(s, channel.guildId)) continue;
       if ((s.intents & (guildMsg ? INTENT_GUILD_MESSAGES : INTENT_DIRECT_MESSAGES)) === 0) continue;
       const full = (s.intents & INTENT_MESSAGE_CONTENT) !== 0 || !guildMsg || mentioned;
       contentVisible = full;
-      this.sendDispatch(
-        s,
-        'MESSAGE_CREATE',
-        full
-          ? message
-          : { ...message, content: '', embeds: [], attachments: [], components: [], poll: undefined },
-      );
+      const shown: Record<string, unknown> = full
+        ? { ...message }
+        : { ...message, content: '', embeds: [], attachments: [], components: [], poll: undefined };
+      if (input.omitChannelType) delete shown.channel_type;
+      this.sendDispatch(s, 'MESSAGE_CREATE', shown);
       delivered = true;
     }
     this.changed();
     return { message, delivered, contentVisible };
+  }
+
+  async createForumPost(
+    input: ForumPostInput,
+  ): Promise<{ thread: Record<string, unknown>; message: DispatchedMessage }> {
+    const forum = this.channels.get(input.forumId);
+    if (!forum?.guildId || (forum.data.type !== 15 && forum.data.type !== 16))
+      throw new Error(`fake-discord: ${input.forumId} is not a forum channel`);
+    const author = input.author ? this.addUser(input.author) : this.defaultUser;
+    const id = snowflake();
+    const thread = this.threadRecord({
+      id,
+      type: 11,
+      guildId: forum.guildId,
+      parentId: forum.data.id,
+      name: input.name,
+      ownerId: author.id,
+    });
+    this.channels.set(id, { guildId: forum.guildId, data: thread });
+    const guild = this.guilds.get(forum.guildId);
+    if (input.announce !== false && guild?.botIsMember)
+      this.dispatch(
+        'THREAD_CREATE',
+        { ...thread, newly_created: true },
+        (s) => (s.intents & INTENT_GUILDS) !== 0,
+      );
+    const message = this.deliverUserMessage(
+      {
+        channelId: id,
+        content: input.content,
+        author,
+        ...(input.mentionsBot !== undefined ? { mentionsBot: input.mentionsBot } : {}),
+        ...(input.omitChannelType !== undefined ? { omitChannelType: input.omitChannelType } : {}),
+      },
+      id,
+    );
+    return { thread, message };
   }
 
   serveAttachment(input: ServeAttachmentInput): APIAttachment;
@@ -1705,6 +2227,7 @@ class FakeDiscordServer implements FakeDiscord {
     interaction?: InteractionState;
     ephemeral?: boolean;
     flags?: number;
+    id?: string;
   }): StoredMessage {
     const { channel, body } = args;
     const ref = body.message_reference;
@@ -1718,7 +2241,7 @@ class FakeDiscordServer implements FakeDiscord {
     if (referenced && (ref?.type ?? 0) === 0) type = 19;
     const member = args.member ? { ...args.member, user: undefined } : undefined;
     const message: FakeMessage = {
-      id: snowflake(),
+      id: args.id ?? snowflake(),
       channel_id: channel.data.id,
       ...(channel.guildId ? { guild_id: channel.guildId } : {}),
       channel_type: channel.data.type,
@@ -1932,7 +2455,8 @@ class FakeDiscordServer implements FakeDiscord {
     // channels
     this.route('GET', '/channels/:channel', ({ params }) => {
       const c = this.channels.get(params.channel ?? '');
-      return c ? ok(c.data) : unknownChannel();
+      if (!c) return unknownChannel();
+      return this.denied(c, []) ?? ok(c.data);
     });
     this.route('POST', '/channels/:channel/messages', (ctx) => this.onChannelMessage(ctx));
     this.route('GET', '/channels/:channel/messages', ({ params, query }) => {
@@ -1968,9 +2492,11 @@ class FakeDiscordServer implements FakeDiscord {
       this.echo('MESSAGE_DELETE', m);
       return noContent();
     });
-    this.route('POST', '/channels/:channel/typing', ({ params }) =>
-      this.channels.has(params.channel ?? '') ? noContent() : unknownChannel(),
-    );
+    this.route('POST', '/channels/:channel/typing', ({ params }) => {
+      const c = this.channels.get(params.channel ?? '');
+      if (!c) return unknownChannel();
+      return this.denied(c, []) ?? noContent();
+    });
     const reaction = ({ params }: Ctx): Reply => {
       const m = this.messages.get(params.message ?? '');
       return m && !m.deleted && m.message.channel_id === params.channel ? noContent() : unknownMessage();
@@ -2196,6 +2722,19 @@ class FakeDiscordServer implements FakeDiscord {
   private onChannelMessage({ params, body, files, record }: Ctx): Reply {
     const channel = this.channels.get(params.channel ?? '');
     if (!channel) return unknownChannel();
+    // Discord checks permissions first: Send Messages (in threads: Send Messages in Threads), Embed Links for
+    // embeds, Attach Files for files, Read Message History for a reply.
+    const asked = isRecord(body) ? body : {};
+    const need = [
+      THREAD_TYPES.has(channel.data.type)
+        ? PermissionFlagsBits.SendMessagesInThreads
+        : PermissionFlagsBits.SendMessages,
+      ...(Array.isArray(asked.embeds) && asked.embeds.length > 0 ? [PermissionFlagsBits.EmbedLinks] : []),
+      ...(files.length > 0 ? [PermissionFlagsBits.AttachFiles] : []),
+      ...(isRecord(asked.message_reference) ? [PermissionFlagsBits.ReadMessageHistory] : []),
+    ];
+    const refused = this.denied(channel, need);
+    if (refused) return refused;
     if (!TEXT_CHANNEL_TYPES.has(channel.data.type))
       return err(400, 50008, 'Cannot send messages in a non-text channel');
     const e = this.checkCreate(body, files, []);
@@ -2228,6 +2767,11 @@ class FakeDiscordServer implements FakeDiscord {
   private onThreadCreate({ params, body }: Ctx): Reply {
     const parent = this.channels.get(params.channel ?? '');
     if (!parent?.guildId) return unknownChannel();
+    const privateThread = params.message === undefined && isRecord(body) && body.type === 12;
+    const refused = this.denied(parent, [
+      privateThread ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads,
+    ]);
+    if (refused) return refused;
     if (parent.data.type !== 0 && parent.data.type !== 5) {
       return err(400, 50024, 'Cannot execute action on this channel type');
     }
@@ -2250,31 +2794,17 @@ class FakeDiscordServer implements FakeDiscord {
       id = snowflake();
       type = typeof body.type === 'number' ? body.type : 12;
     }
-    const nowIso = new Date(this.now()).toISOString();
-    const autoArchive = typeof body.auto_archive_duration === 'number' ? body.auto_archive_duration : 1440;
-    const thread: ChannelRecord = {
+    const thread = this.threadRecord({
       id,
       type,
-      guild_id: parent.guildId,
-      parent_id: parent.data.id,
-      owner_id: this.botUser.id,
+      guildId: parent.guildId,
+      parentId: parent.data.id,
       name: String(body.name),
-      last_message_id: null,
-      rate_limit_per_user: typeof body.rate_limit_per_user === 'number' ? body.rate_limit_per_user : 0,
-      flags: 0,
-      message_count: 0,
-      member_count: 1,
-      total_message_sent: 0,
-      thread_metadata: {
-        archived: false,
-        auto_archive_duration: autoArchive,
-        archive_timestamp: nowIso,
-        locked: false,
-        create_timestamp: nowIso,
-        ...(type === 12 ? { invitable: body.invitable !== false } : {}),
-      },
-      member: { id, user_id: this.botUser.id, join_timestamp: nowIso, flags: 0 },
-    };
+      ownerId: this.botUser.id,
+      ...(typeof body.auto_archive_duration === 'number' ? { autoArchive: body.auto_archive_duration } : {}),
+      ...(typeof body.rate_limit_per_user === 'number' ? { rateLimit: body.rate_limit_per_user } : {}),
+      invitable: body.invitable !== false,
+    });
     this.channels.set(id, { data: thread, guildId: parent.guildId });
     this.threads.push(thread);
     if (starter) {
@@ -2431,6 +2961,7 @@ class FakeDiscordServer implements FakeDiscord {
     if (!record.matched && this.opts.logUnknownRoutes !== false) {
       process.stderr.write(`[fake-discord] no route for ${record.method} ${url.pathname} → 404\n`);
     }
+    for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
     if (reply.raw) {
       res.writeHead(reply.status, {
         'content-type': reply.raw.contentType,
@@ -2493,9 +3024,63 @@ class FakeDiscordServer implements FakeDiscord {
         if (!m || (this.opts.token !== undefined && m[1] !== this.opts.token))
           return err(401, 0, '401: Unauthorized');
       }
+      const injected = this.injectedFailure(method, record.path);
+      if (injected) return injected;
       return route.handler({ params, query, body: parsed.body, files: parsed.files, record });
     }
     return err(404, 0, '404: Not Found');
+  }
+
+  failRequests(failure: RequestFailure): InjectedFailure {
+    const entry = { ...failure, left: failure.times ?? 1, hits: 0 };
+    this.failures.push(entry);
+    return {
+      get hits() {
+        return entry.hits;
+      },
+      cancel: () => {
+        entry.left = 0;
+      },
+    };
+  }
+
+  private injectedFailure(method: string, path: string): Reply | null {
+    const f = this.failures.find(
+      (x) =>
+        x.left > 0 &&
+        (!x.method || x.method.toUpperCase() === method) &&
+        (typeof x.path === 'string' ? path.includes(x.path) : x.path.test(path)),
+    );
+    if (!f) return null;
+    f.left--;
+    f.hits++;
+    if (f.status === 429) {
+      const seconds = (f.retryAfterMs ?? 100) / 1000;
+      return {
+        status: 429,
+        body: {
+          message: 'You are being rate limited.',
+          retry_after: seconds,
+          global: f.global === true,
+          code: 0,
+        },
+        headers: {
+          'retry-after': String(seconds),
+          'x-ratelimit-scope': f.global ? 'global' : 'user',
+          ...(f.global
+            ? { 'x-ratelimit-global': 'true' }
+            : {
+                'x-ratelimit-limit': '5',
+                'x-ratelimit-remaining': '0',
+                'x-ratelimit-reset-after': String(seconds),
+                'x-ratelimit-bucket': 'fake-bucket',
+              }),
+        },
+      };
+    }
+    if (f.status >= 500)
+      return { status: f.status, body: { message: f.message ?? '500: Internal Server Error', code: 0 } };
+    return err(f.status, f.code ?? 0, f.message ?? `${f.status}: Error`);
   }
 
   async close(): Promise<void> {
