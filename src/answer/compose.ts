@@ -6,6 +6,7 @@ import { ENGAGE_TERMS, FINDING_WORDS } from '../knowledge/vocabulary.js';
 import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
 import { buildPassageIndex } from '../search/index.js';
 import { type ParsedQuery, parseQuery } from './intent.js';
+import { personAsked, type QuotedPerson } from './people.js';
 import { buildStatuses, type ForceStatus } from './status.js';
 import type { Answer, Citation, ForceStatusRow, Intent, Source, StatusInfo } from './types.js';
 
@@ -78,6 +79,13 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
   if (intent === 'status' && force) return statusAnswer(b, force.slug);
   if (force && !covered.has(force.slug))
     return b.abstain(`The knowledge base has nothing about ${b.forceName ?? force.slug} yet.`);
+  if ((intent === 'ask' || intent === 'responses') && !parsed.command && SAY_QUESTION.test(parsed.text)) {
+    // "What did Donna Fairweather say?": that person's own words, and the force they spoke for.
+    const person = personAsked(engine.kb, parsed.text);
+    const about = force?.slug ?? null;
+    if (person && (!about || person.passages.some((p) => p.forces.includes(about))))
+      return personAnswer(b, person, about);
+  }
   if (intent === 'ask' && force && WHY_STAGE.test(parsed.text) && ENGAGE_TERMS.test(parsed.text)) {
     const why = whyAnswer(b, force.slug, parsed.text);
     if (why) return why;
@@ -223,6 +231,34 @@ function askAnswer(
   return b.done(force ? `What the sources say about ${b.forceName}:` : 'What the sources say:');
 }
 
+/**
+ * A named person's words, most relevant to the rest of the question first ("…tell the panel"), else in
+ * the order they were said, newest article first.
+ */
+function personAnswer(b: AnswerBuilder, person: QuotedPerson, force: string | null): Answer {
+  const { kb, index } = b.engine;
+  const own = force ? person.passages.filter((p) => p.forces.includes(force)) : person.passages;
+  const nameTerms = new Set(index.analyzer.terms(person.name));
+  const narrowing = contentConcepts(b.engine, b.parsed).filter(
+    (c) => !nameTerms.has(c.label) && !INTENT_TERMS.has(c.alternatives[0]?.join(' ') ?? ''),
+  );
+  const relevance = new Map<string, number>();
+  if (narrowing.length)
+    for (const h of index.search(narrowing, { force, limit: 200 })) relevance.set(h.passage.id, h.score);
+  const date = (p: Passage) => kb.articles.get(p.articleId)?.published ?? '';
+  const ranked = [...own].sort(
+    (x, y) =>
+      (relevance.get(y.id) ?? 0) - (relevance.get(x.id) ?? 0) ||
+      date(y).localeCompare(date(x)) ||
+      x.articleId.localeCompare(y.articleId) ||
+      x.position - y.position,
+  );
+  for (const p of ranked.slice(0, MAX_LIST_CITATIONS)) b.cite(p);
+  b.intent = 'responses';
+  b.setForce(force ?? person.force);
+  return b.done(`What ${person.name} said${b.forceName && force ? ` about ${b.forceName}` : ''}:`);
+}
+
 /** Words that only say which list is wanted ("what went wrong", "how did they respond"), stemmed. */
 const INTENT_TERMS = new Set([
   'went',
@@ -247,6 +283,8 @@ const INTENT_TERMS = new Set([
   'comment',
   'think',
   'sai',
+  'tell',
+  'told',
   'report',
 ]);
 const WHY_STAGE = /^\s*(?:why|how come|what (?:led|caused|were the reasons|was the reason))\b/i;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openKnowledge } from '../../src/answer/open.js';
 import type { Answer } from '../../src/answer/types.js';
-import { KNOWLEDGE_DIR } from '../support/engine.js';
+import { engineOf, KNOWLEDGE_DIR } from '../support/engine.js';
 
 const { engine, loaded } = await openKnowledge(KNOWLEDGE_DIR);
 const bodies = new Map(loaded.articles.map((a) => [a.id, a.paragraphs]));
@@ -123,5 +123,43 @@ describe('answers', () => {
       const a = engine.answer(q);
       expect(typeof a.answered).toBe('boolean');
     }
+  });
+});
+
+describe('questions about a named person', () => {
+  const eng = engineOf(
+    {
+      id: 'panel',
+      published: '2024-09-24',
+      body: [
+        'West Mercia Police remains in Engage, the police and crime panel heard.',
+        'Deputy Chief Constable Helen Marchbank told the panel it was “too early to put a date on it”.',
+        'She said 45 trainee detectives would join in the spring.',
+        'Chief Constable Pippa Mills said the force was making progress.',
+      ].join('\n'),
+    },
+    {
+      id: 'other',
+      published: '2024-01-10',
+      body: 'Kent Police said it was disappointed.\nCouncillor Jo Bell said the panel would meet again.',
+    },
+  );
+
+  it.each([
+    'what did Helen Marchbank tell the panel?',
+    'what has helen marchbank said?',
+    'What did Ms Marchbank say?',
+  ])('%s → her own words, as responses, for the force she speaks for', (q) => {
+    const a = eng.answer(q);
+    expect(a).toMatchObject({ answered: true, intent: 'responses', force: 'west-mercia' });
+    expect(new Set(a.citations.map((c) => c.speaker))).toEqual(new Set(['Helen Marchbank']));
+    expect(a.citations.map((c) => c.text)).toContain(
+      'She said 45 trainee detectives would join in the spring.',
+    );
+  });
+
+  it('does not take an ordinary word for a surname, or a force for a person', () => {
+    expect(eng.answer('what did the bell say?').headline).not.toMatch(/Jo Bell/);
+    expect(eng.answer('what did kent police say?').headline).not.toMatch(/^What Kent Police said:/);
   });
 });

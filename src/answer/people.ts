@@ -1,0 +1,100 @@
+import type { KnowledgeBase } from '../knowledge/build.js';
+import type { Passage } from '../knowledge/schema.js';
+
+/** Someone the articles quote by name, with everything they are quoted as saying. */
+export interface QuotedPerson {
+  name: string;
+  /** Their passages, in the order of the knowledge base (article, then reading order). */
+  passages: Passage[];
+  /** The force they are mostly quoted about, if any. */
+  force: string | null;
+}
+
+/** A name as articles print them: two to four capitalised words ("Craig Guildford", "Mary-Ann O’Neill"). */
+const PERSON_NAME = /^\p{Lu}[\p{L}’'-]+(?:\s+\p{Lu}[\p{L}’'-]+){1,3}$/u;
+/** Names of bodies, not people: "Cleveland Police", "Home Office", "Police Federation". */
+const ORGANISATION =
+  /\b(?:Police|Constabulary|Service|Services|Council|Inspectorate|Office|Commission|Federation|Department|Authority|Trust|Group|Committee|Panel|Party|Force|Unit|Agency|Government|Ministry|Association|Union|Board|News)\b/;
+/** Words that may precede a surname in a question: "Ms Rolfe", "chief constable Guildford". */
+const TITLE_BEFORE =
+  /(?:^|\s)(?:mr|mrs|ms|miss|dr|prof|sir|dame|sgt|supt|cllr|councillor|commissioner|constable|inspector|superintendent|chief|minister|mp)\.?\s+$/i;
+
+const cache = new WeakMap<KnowledgeBase, QuotedPerson[]>();
+
+/** Everyone quoted by name in the knowledge base, worked out once per knowledge base. */
+export function quotedPeople(kb: KnowledgeBase): QuotedPerson[] {
+  const known = cache.get(kb);
+  if (known) return known;
+  const byName = new Map<string, Passage[]>();
+  for (const p of kb.passages) {
+    if (!p.speaker || !PERSON_NAME.test(p.speaker) || ORGANISATION.test(p.speaker)) continue;
+    if (kb.gazetteer.mentions(p.speaker).length > 0) continue;
+    const list = byName.get(p.speaker) ?? [];
+    list.push(p);
+    byName.set(p.speaker, list);
+  }
+  const people = [...byName].map(([name, passages]) => ({ name, passages, force: mainForce(passages) }));
+  cache.set(kb, people);
+  return people;
+}
+
+function mainForce(passages: readonly Passage[]): string | null {
+  const counts = new Map<string, number>();
+  for (const p of passages) {
+    const f = p.forces[0];
+    if (f) counts.set(f, (counts.get(f) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}
+
+/**
+ * The quoted person a question names: by full name in any case ("what did donna fairweather say"), or by
+ * surname when it is written with a capital or after a title ("what has Olawale said", "ms rolfe"), so
+ * that an ordinary word that happens to be a surname is not taken for one.
+ *
+ * @example personAsked(kb, 'What did Helen Marchbank tell the panel?')?.name // 'Helen Marchbank'
+ */
+export function personAsked(kb: KnowledgeBase, question: string): QuotedPerson | null {
+  const lower = question.toLowerCase();
+  let best: { person: QuotedPerson; strength: number } | null = null;
+  for (const person of quotedPeople(kb)) {
+    const strength = mentionStrength(person.name, question, lower);
+    if (
+      strength > 0 &&
+      (!best ||
+        strength > best.strength ||
+        (strength === best.strength && person.passages.length > best.person.passages.length))
+    )
+      best = { person, strength };
+  }
+  return best?.person ?? null;
+}
+
+/** 2: the full name; 1: the surname, capitalised or after a title; 0: not named. */
+function mentionStrength(name: string, question: string, lower: string): number {
+  if (wordAt(lower, name.toLowerCase()) >= 0) return 2;
+  const surname = name.split(/\s+/).at(-1) ?? '';
+  if (surname.length < 3) return 0;
+  for (
+    let at = wordAt(lower, surname.toLowerCase());
+    at >= 0;
+    at = wordAt(lower, surname.toLowerCase(), at + 1)
+  ) {
+    if (question.startsWith(surname, at) || TITLE_BEFORE.test(question.slice(0, at))) return 1;
+  }
+  return 0;
+}
+
+/** Index of `word` in `text` as a whole word (possessive allowed: "Guildford's"), or -1. */
+function wordAt(text: string, word: string, from = 0): number {
+  for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = text[at - 1];
+    const after = text[at + word.length];
+    if (
+      (before === undefined || !/[\p{L}\p{N}]/u.test(before)) &&
+      (after === undefined || !/[\p{L}\p{N}]/u.test(after))
+    )
+      return at;
+  }
+  return -1;
+}
