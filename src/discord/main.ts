@@ -26,6 +26,13 @@ async function main(): Promise<number> {
     throw err;
   }
   const sharded = Boolean(process.env.SHARDING_MANAGER);
+  // discord.js's Client reads SHARD_COUNT and SHARDS from the environment: that is how ShardingManager
+  // tells a shard who it is. Outside a shard our SHARD_COUNT setting (for start:sharded) must not reach it:
+  // an empty SHARD_COUNT= copied from .env.example would become shard count 0 and stop the bot.
+  if (!sharded) {
+    delete process.env.SHARD_COUNT;
+    delete process.env.SHARDS;
+  }
   const base = createLogger(config.logLevel);
   const logger = sharded ? base.child({ shard: Number(process.env.SHARDS) }) : base;
   logger.info({ config: describeConfig(config) }, 'starting');

@@ -597,6 +597,9 @@ describe('npm start and npm run deploy as processes', () => {
       MODERATOR_ROLE_IDS: MOD_ROLE,
       KNOWLEDGE_DIR: dir,
       LOG_LEVEL: 'info',
+      // As a copied .env.example leaves them: the sharding settings are empty.
+      SHARD_COUNT: '',
+      SHARD_LIST: '',
     };
     const run = (script: string) => spawn(process.execPath, ['--import', 'tsx', script], { env, cwd: ROOT });
     const deploy = run('src/discord/deploy.ts');
