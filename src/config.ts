@@ -68,7 +68,10 @@ export const SETTING_HELP: Record<string, string> = {
 
 const SNOWFLAKE = /^\d{17,20}$/;
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const snowflake = z.string().trim().regex(SNOWFLAKE, { error: 'must be a Discord id: 17 to 20 digits' });
+const snowflake = z
+  .string({ error: 'is missing' })
+  .trim()
+  .regex(SNOWFLAKE, { error: 'must be a Discord id: 17 to 20 digits' });
 const snowflakeList = z.preprocess(
   blankToUndefined,
   z
@@ -115,9 +118,7 @@ const envSchema = z.object({
     .refine((t) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(t), {
       error: 'does not look like a bot token (three parts separated by dots)',
     }),
-  DISCORD_CLIENT_ID: z.preprocess(blankToUndefined, snowflake.optional()).refine((v) => v !== undefined, {
-    error: 'is missing',
-  }),
+  DISCORD_CLIENT_ID: z.preprocess(blankToUndefined, snowflake),
   DISCORD_GUILD_ID: z.preprocess(blankToUndefined, snowflake.optional()),
   ASK_CHANNEL_IDS: snowflakeList,
   MODERATOR_ROLE_IDS: snowflakeList,
@@ -271,7 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { for?: 'bot' | 'deploy
   const knowledgeDir = path.resolve(e.KNOWLEDGE_DIR ?? 'knowledge');
   return {
     token: e.DISCORD_TOKEN,
-    clientId: e.DISCORD_CLIENT_ID as string,
+    clientId: e.DISCORD_CLIENT_ID,
     guildId: e.DISCORD_GUILD_ID ?? null,
     askChannelIds: e.ASK_CHANNEL_IDS,
     moderatorRoleIds: e.MODERATOR_ROLE_IDS,

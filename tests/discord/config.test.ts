@@ -90,6 +90,8 @@ describe('loadConfig', () => {
     expect(problems({ DISCORD_TOKEN: TOKEN, DISCORD_CLIENT_ID: '' })[0]).toMatch(
       /^DISCORD_CLIENT_ID is missing/,
     );
+    // No line at all is just as missing as an empty one.
+    expect(problems({ DISCORD_TOKEN: TOKEN })[0]).toMatch(/^DISCORD_CLIENT_ID is missing/);
   });
 
   it('the message never contains the token', () => {
