@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import dotenv from 'dotenv';
 import { openKnowledge } from '../answer/open.js';
 import { renderText } from '../render/text.js';
 import { reportIssues } from './issues.js';
@@ -19,6 +20,8 @@ const USAGE = `usage: npm run ask -- [--json] "<question or /command>"
 
 /** The offline front end: the same answers as the bot, as text or JSON. */
 async function main(argv: string[]): Promise<number> {
+  // The same settings as the bot (KNOWLEDGE_DIR, GAPS_PATH…), so both work on one knowledge folder.
+  dotenv.config({ quiet: true });
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const words = argv.filter((a) => !a.startsWith('--'));
   if (flags.has('--help') || (!flags.has('--jsonl') && words.length === 0)) {

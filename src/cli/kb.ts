@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import dotenv from 'dotenv';
 import { KnowledgeHolder } from '../answer/holder.js';
 import { openKnowledge } from '../answer/open.js';
 import { gapsPathFromEnv, readGaps, summariseGaps } from '../ingest/gaps.js';
@@ -31,6 +32,8 @@ const USAGE = `usage: npm run kb -- <command>
 
 /** Moderators' offline tools over the knowledge folder. */
 async function main(argv: string[]): Promise<number> {
+  // The same settings as the bot (KNOWLEDGE_DIR, GAPS_PATH…), so both work on one knowledge folder.
+  dotenv.config({ quiet: true });
   const [command, ...rest] = argv;
   const json = rest.includes('--json');
   const args = rest.filter((a) => !a.startsWith('--'));
