@@ -298,7 +298,9 @@ const CAUSAL =
  */
 function whyAnswer(b: AnswerBuilder, force: string, text: string): Answer | null {
   const { kb } = b.engine;
-  const events = b.engine.statuses.get(force)?.events.filter((e) => e.stage === 'engage') ?? [];
+  // Articles reporting the entry as news; one recalling it years later explains other things.
+  const events =
+    b.engine.statuses.get(force)?.events.filter((e) => e.stage === 'engage' && e.date === e.reported) ?? [];
   const year = /\b(?:19|20)\d{2}\b/.exec(text)?.[0];
   const inYear = year ? events.filter((e) => e.date.startsWith(year)) : [];
   const pool = inYear.length ? inYear : events;
@@ -470,9 +472,14 @@ function statusAnswer(b: AnswerBuilder, force: string): Answer {
       ? 'is in Engage (“special measures”)'
       : 'is in Scan (routine monitoring), having left Engage';
   const since = st.since && st.since !== st.asOf ? `, reported since ${st.since}` : '';
+  // History recalled by a later article ("moved out of Engage in June 2021") is dated to the time recalled.
+  const asOf =
+    current && current.date !== current.reported
+      ? `as of ${current.date} (recalled on ${current.reported})`
+      : `as reported on ${st.asOf}`;
   return b.status(
     { stage: st.stage, since: st.since, asOf: st.asOf, note, evidence, history },
-    `${name} ${stageText}, as reported on ${st.asOf}${since}.`,
+    `${name} ${stageText}, ${asOf}${since}.`,
   );
 }
 

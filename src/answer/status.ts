@@ -13,7 +13,10 @@ import type { Stage } from './types.js';
 /** Status evidence from one article about one force. */
 export interface ArticleEvidence {
   articleId: string;
+  /** When the stage held: the article's date, or the earlier time it recalls (`2021-06`, `2021`). */
   date: string;
+  /** The article's date. */
+  reported: string;
   stage: Exclude<Stage, 'unknown'>;
   /** Supporting passages, strongest first. */
   passages: Passage[];
@@ -36,37 +39,88 @@ const SUBORDINATE =
   /,\s*(?:which|who)\b[^,]*(?:,|$)|\b(?:after|since|before|when|until|although|though|while|once|despite)\b[^,;.]*/gi;
 /** "…in Engage before it was returned to Scan": what follows before/until happened later. */
 const LATER_CLAUSE = /\b(?:before|until|till)\b([^,;.]*)/i;
-const YEAR = /\b(?:19|20)\d{2}\b/g;
 /** A question asks; it reports nothing ("are we looking at the force being put in special measures?"). */
 const QUESTION = /\?[”"’'»)\s]*$/u;
 
+/** A stage a sentence reports, and the time it reports it for. */
+export interface StageEvent {
+  stage: Exclude<Stage, 'unknown'>;
+  /** The article's date, or for history ("moved out of Engage in June 2021") the earlier time it names: `2021-06` or `2021`. */
+  date: string;
+}
+
 /**
- * Which stage a sentence reports about its subject, if any, read from its main clause: "placed back into
+ * Which stage a sentence reports as news on `articleDate`, read from its main clause: "placed back into
  * special measures, four years after it was moved out" is an entry; "spent two years in Engage before it
- * was returned to Scan" ends with the exit. With `articleDate`, a clause dated to an earlier year ("was
- * moved out of Engage in June 2021") is history, not news, and reports nothing.
+ * was returned to Scan" ends with the exit. A clause dated to an earlier year ("was moved out of Engage in
+ * June 2021") is history, not news: null here (`stageEvents` dates it).
  *
  * @example stageOf('Kent Police, which entered Engage in 2021, has been taken out of special measures.') // 'scan'
  */
-export function stageOf(text: string, articleDate?: string): Exclude<Stage, 'unknown'> | null {
-  if (QUESTION.test(text)) return null;
-  const later = LATER_CLAUSE.exec(text)?.[1];
-  const laterStage = later ? clauseStage(later, articleDate) : null;
-  if (laterStage) return laterStage;
-  const main = text.replace(SUBORDINATE, ' ');
-  if (PAST_STAY.test(main)) return null;
-  return clauseStage(main, articleDate);
+export function stageOf(text: string, articleDate = NO_DATE): Exclude<Stage, 'unknown'> | null {
+  return stageEvents(text, articleDate).find((e) => e.date === articleDate)?.stage ?? null;
 }
 
-function clauseStage(clause: string, articleDate?: string): Exclude<Stage, 'unknown'> | null {
-  if (articleDate) {
-    const year = Number(articleDate.slice(0, 4));
-    if ((clause.match(YEAR) ?? []).some((y) => Number(y) < year)) return null;
+const NO_DATE = '9999-12-31';
+
+/**
+ * Every stage a sentence reports, each dated: the news of its main clause (or of a later before/until
+ * clause) at the article's date, and history in dated clauses at the time they name ("Kent Police, which
+ * was put into special measures in 2021, …" is Engage in 2021). "Since leaving special measures" says the
+ * force is out now.
+ *
+ * @example stageEvents('Kent Police, which entered Engage in 2021, has left it.', '2024-05-01')
+ * // [{ stage: 'scan', date: '2024-05-01' }, { stage: 'engage', date: '2021' }] (given EXIT_TERMS matches)
+ */
+export function stageEvents(text: string, articleDate: string): StageEvent[] {
+  if (QUESTION.test(text)) return [];
+  const events: StageEvent[] = [];
+  const later = LATER_CLAUSE.exec(text)?.[1];
+  const laterEvent = later ? datedStage(later, articleDate) : null;
+  const main = text.replace(SUBORDINATE, ' ');
+  const mainEvent = laterEvent ?? (PAST_STAY.test(main) ? null : datedStage(main, articleDate));
+  if (mainEvent) events.push(mainEvent);
+  for (const clause of text.match(SUBORDINATE) ?? []) {
+    if (later && clause.includes(later)) continue;
+    const e = datedStage(clause, articleDate);
+    if (!e) continue;
+    if (e.date !== articleDate) events.push(e);
+    else if (!mainEvent && e.stage === 'scan' && SINCE_EXIT.test(clause)) events.push(e);
   }
+  return events;
+}
+
+/** "…since leaving special measures", "since it was moved out of Engage": out, and still out. */
+const SINCE_EXIT = /^\s*since\b/i;
+
+function datedStage(clause: string, articleDate: string): StageEvent | null {
+  const stage = clauseStage(clause);
+  return stage ? { stage, date: clauseDate(clause, articleDate) } : null;
+}
+
+function clauseStage(clause: string): Exclude<Stage, 'unknown'> | null {
   if (SPECULATIVE_TERMS.test(clause)) return null;
   if (EXIT_TERMS.test(clause) || SCAN_TERMS.test(clause) || NEGATED_ENGAGE.test(clause)) return 'scan';
   if (ENGAGE_STATE.test(clause)) return 'engage';
   return null;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DATED =
+  /\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?(?:((?:19|20)\d{2})\b|(last year))/gi;
+
+/** The latest time before the article's year that a clause names ("in June 2021", "in July last year"), else the article's date. */
+function clauseDate(clause: string, articleDate: string): string {
+  const articleYear = Number(articleDate.slice(0, 4));
+  let best: string | null = null;
+  for (const m of clause.matchAll(DATED)) {
+    const year = m[3] ? articleYear - 1 : Number(m[2]);
+    if (!(year < articleYear)) continue;
+    const month = m[1] ? MONTHS.indexOf(m[1].toLowerCase()) + 1 : 0;
+    const date = month ? `${year}-${String(month).padStart(2, '0')}` : String(year);
+    if (!best || date > best) best = date;
+  }
+  return best ?? articleDate;
 }
 
 /**
@@ -76,21 +130,30 @@ function clauseStage(clause: string, articleDate?: string): Exclude<Stage, 'unkn
  * becomes a note on that force rather than silently keeping or dropping its stage.
  */
 export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
-  const byForce = new Map<string, Map<string, { engage: Passage[]; scan: Passage[] }>>();
+  type Evidence = { articleId: string; date: string; engage: Passage[]; scan: Passage[] };
+  /** Per force, per article and date reported ("<articleId> <date>"). */
+  const byForce = new Map<string, Map<string, Evidence>>();
   const rosters = new Map<string, { forces: Set<string>; passage: Passage }>();
   const dateOf = (articleId: string) => kb.articles.get(articleId)?.published ?? '0000-00-00';
+  /** The stage each passage reports as news on its article's date. */
   const stages = new Map<string, Exclude<Stage, 'unknown'>>();
   for (const p of kb.passages) {
-    const stage = stageOf(p.text, dateOf(p.articleId));
-    if (!stage) continue;
-    stages.set(p.id, stage);
-    for (const force of evidenceForces(p)) {
-      const perArticle = byForce.get(force) ?? new Map();
-      byForce.set(force, perArticle);
-      const ev = perArticle.get(p.articleId) ?? { engage: [], scan: [] };
-      perArticle.set(p.articleId, ev);
-      ev[stage].push(p);
+    const published = dateOf(p.articleId);
+    const found = stageEvents(p.text, published);
+    if (found.length === 0) continue;
+    const forces = evidenceForces(p);
+    for (const { stage, date } of found) {
+      if (date === published) stages.set(p.id, stage);
+      for (const force of forces) {
+        const perArticle = byForce.get(force) ?? new Map<string, Evidence>();
+        byForce.set(force, perArticle);
+        const key = `${p.articleId} ${date}`;
+        const ev = perArticle.get(key) ?? { articleId: p.articleId, date, engage: [], scan: [] };
+        perArticle.set(key, ev);
+        ev[stage].push(p);
+      }
     }
+    const stage = stages.get(p.id);
     if (stage === 'engage' && (p.named.length >= 3 || (p.named.length >= 1 && ROSTER.test(p.text)))) {
       const roster = rosters.get(p.articleId);
       if (roster) for (const f of p.forces) roster.forces.add(f);
@@ -104,10 +167,16 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
 
   const out = new Map<string, ForceStatus>();
   for (const [force, perArticle] of byForce) {
-    const events: ArticleEvidence[] = [...perArticle].map(([articleId, ev]) => {
+    const events: ArticleEvidence[] = [...perArticle.values()].map((ev) => {
       const strongest = rankEvidence([...ev.engage, ...ev.scan], force)[0];
       const stage = strongest && ev.scan.includes(strongest) ? 'scan' : 'engage';
-      return { articleId, date: dateOf(articleId), stage, passages: rankEvidence(ev[stage], force) };
+      return {
+        articleId: ev.articleId,
+        date: ev.date,
+        reported: dateOf(ev.articleId),
+        stage,
+        passages: rankEvidence(ev[stage], force),
+      };
     });
     events.sort((a, b) => b.date.localeCompare(a.date) || a.articleId.localeCompare(b.articleId));
     const newest = events[0];

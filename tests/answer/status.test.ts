@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stageOf } from '../../src/answer/status.js';
+import { stageEvents, stageOf } from '../../src/answer/status.js';
 import { engineOf } from '../support/engine.js';
 
 const entry = {
@@ -60,7 +60,49 @@ describe('stageOf', () => {
   });
 });
 
+describe('stageEvents', () => {
+  it('dates history to the time it names, and news to the article', () => {
+    expect(
+      stageEvents(
+        'Kent Police, which was put into special measures in March 2021, has been taken out of special measures.',
+        '2024-05-01',
+      ),
+    ).toEqual([
+      { stage: 'scan', date: '2024-05-01' },
+      { stage: 'engage', date: '2021-03' },
+    ]);
+    expect(stageEvents('Cumbria was moved out of Engage in June 2021.', '2025-02-20')).toEqual([
+      { stage: 'scan', date: '2021-06' },
+    ]);
+    expect(stageEvents('It was placed in Engage in July last year.', '2026-02-10')).toEqual([
+      { stage: 'engage', date: '2025-07' },
+    ]);
+  });
+
+  it('reads "since leaving special measures" as out, now', () => {
+    expect(
+      stageEvents(
+        'The force has made progress since leaving special measures, inspectors said.',
+        '2024-03-01',
+      ),
+    ).toEqual([{ stage: 'scan', date: '2024-03-01' }]);
+  });
+});
+
 describe('status timeline', () => {
+  it('uses history a later article recalls when nothing newer says otherwise', () => {
+    const recalled = {
+      id: 'recalled',
+      published: '2024-03-01',
+      body: 'Cleveland Police, which was moved out of the Engage process in 2023, was rated good for crime recording.',
+    };
+    const a = engineOf(entry, recalled).answer('/status cleveland');
+    expect(a.status).toMatchObject({ stage: 'scan', asOf: '2023' });
+    expect(a.headline).toMatch(/as of 2023 \(recalled on 2024-03-01\)/);
+    // A recalled exit older than newer news changes nothing.
+    expect(engineOf(entry, exit, reentry, recalled).answer('/status cleveland').status?.stage).toBe('engage');
+  });
+
   it('takes the newest article: an exit makes the stage scan from its date on', () => {
     const a = engineOf(entry, exit).answer('/status cleveland');
     expect(a.status).toMatchObject({ stage: 'scan', since: '2023-02-10', asOf: '2023-02-10' });
