@@ -32,7 +32,9 @@ export const ENGAGE_STATE = new RegExp(
 /** A force leaving Engage: "taken out of special measures", "moved back into routine monitoring". */
 export const EXIT_TERMS = new RegExp(
   [
-    String.raw`\b(?:taken|removed|moved|come|came|comes|coming|brought|released|lifted|gone|went|stepped|graduated)\s+(?:back\s+)?(?:out\s+of|from|off)\s+${DET}(?:${TERM}|(?:engage |monitoring )?process)`,
+    String.raw`\b(?:taken|removed|moved|come|came|comes|coming|brought|released|lifted|gone|went|stepped|stood|graduated)\s+(?:back\s+|down\s+)?(?:out\s+of|from|off)\s+${DET}(?:${TERM}|(?:engage |monitoring )?process)`,
+    String.raw`\b(?:is|are|was|were|be|been|now|finally|officially)\s+(?:now\s+|finally\s+|officially\s+)?out\s+of\s+${DET}${TERM}`,
+    String.raw`\b(?:lifted|ended|removed|scrapped|dropped|withdrawn|withdrew|lifts|ends|removes)\s+${DET}${TERM}`,
     String.raw`\b(?:no longer|not|never been|not been)\s+(?:in|under|subject to|part of)\s+${DET}${TERM}`,
     String.raw`\bno longer\s+(?:needs?|requires?|needed|required)\b[^.;]{0,40}?${TERM}`,
     String.raw`\b(?:exit(?:s|ed|ing)?|leaves?|left|leaving)\s+${DET}${TERM}`,

@@ -50,6 +50,11 @@ describe('stageOf', () => {
     ['The force had been in Engage since November 2023.', null],
     ['Despite reports that it could face special measures, Bedfordshire Police is not in Engage.', 'scan'],
     ['Special measures were imposed on the force in the spring.', 'engage'],
+    ['Greater Manchester Police is out of special measures.', 'scan'],
+    ['Inspectors have lifted special measures at Kent Police.', 'scan'],
+    ['The watchdog has ended its enhanced monitoring of Kent Police.', 'scan'],
+    ['Kent Police has been stood down from enhanced monitoring.', 'scan'],
+    ['Inspectors said it no longer needed enhanced monitoring.', 'scan'],
   ])('%s → %s', (text, stage) => {
     expect(stageOf(text)).toBe(stage);
   });
