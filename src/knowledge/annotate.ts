@@ -29,7 +29,11 @@ interface Speaker {
   person: boolean;
   /** How the article introduced them, name aside: "WMP Chief Constable", "police, fire and crime commissioner". */
   description: string;
+  /** Known from a title (Mr, Ms) or from the pronoun the article used for them, so "he" skips a "she". */
+  gender?: Gender;
 }
+
+type Gender = 'm' | 'f';
 
 interface Person extends Speaker {
   surname: string;
@@ -91,7 +95,8 @@ export function annotateArticle(
   const named = sentences.map((s) => unique(gazetteer.mentions(s.text).map((m) => m.slug)));
   let focus: string | null = named.find((n) => n.length > 0)?.[0] ?? null;
   let lastSpeaker: Speaker | null = null;
-  let lastPerson: Speaker | null = null;
+  /** People in the order last spoken of, most recent first: who "he" or "she" may be. */
+  const recent: Speaker[] = [];
   let quoteOpen = false;
   /** Forces named so far, for "neither force", "both forces". */
   const seen: string[] = [];
@@ -117,7 +122,7 @@ export function annotateArticle(
     // A quote carried over from the previous paragraph ("continuing quote") or sentence.
     const continuing = quoteOpen && (startsQuote || !newParagraph);
 
-    let speaker = findSpeaker(s.text, names, focus, gazetteer, people, lastSpeaker, lastPerson);
+    let speaker = findSpeaker(s.text, names, focus, gazetteer, people, lastSpeaker, recent);
     if (!speaker && (continuing || (startsQuote && isWhollyQuoted(s.text)))) speaker = lastSpeaker;
     // "Inspectors found:" then bullets: each item is what the line before the list said.
     const inList = s.listItem === true && list !== null;
@@ -140,12 +145,12 @@ export function annotateArticle(
     quoteOpen = quoteBalance(s.text, newParagraph ? false : quoteOpen);
     if (speaker) {
       lastSpeaker = speaker;
-      if (speaker.person) lastPerson = speaker;
+      if (speaker.person) mentioned(recent, speaker);
     } else {
       // "Fairbairn, who took over in 2023, spent…" makes Fairbairn the "he" of the next sentence.
       const subject = SUBJECT_NAME.exec(s.text)?.[1];
       const known = subject ? people.find((x) => x.surname === subject || x.name === subject) : undefined;
-      if (known) lastPerson = known;
+      if (known) mentioned(recent, known);
     }
     const topic = topicOf(s.text, speaker, inList ? list?.topic : sectionTopic(s.section));
     if (!s.listItem) list = /:\s*$/.test(s.text) ? { speaker, topic } : null;
@@ -218,7 +223,7 @@ function findSpeaker(
   gazetteer: Gazetteer,
   people: Person[],
   lastSpeaker: Speaker | null,
-  lastPerson: Speaker | null,
+  recent: Speaker[],
 ): Speaker | null {
   const lead = LEAD_SPEAKER.exec(text);
   let who = lead?.groups?.who?.trim();
@@ -231,7 +236,7 @@ function findSpeaker(
   if (!who) who = INVERTED_SPEAKER.exec(text)?.groups?.who?.trim();
   if (!who) who = ACCORDING_TO.exec(text)?.groups?.who?.trim();
   if (!who) return null;
-  return resolveSpeaker(who, names, focus, gazetteer, people, lastSpeaker, lastPerson);
+  return resolveSpeaker(who, names, focus, gazetteer, people, lastSpeaker, recent);
 }
 
 /** A person's name, perhaps after a title: "Sgt Mark Penhaligon", "Dr Jane Ode", "Kier Pritchard". */
@@ -277,13 +282,13 @@ function resolveSpeaker(
   gazetteer: Gazetteer,
   people: Person[],
   lastSpeaker: Speaker | null,
-  lastPerson: Speaker | null,
+  recent: Speaker[],
 ): Speaker | null {
   // "Mr. Pendleton" is "Mr Pendleton": a title's full stop is not the end of a name.
   const bare = who
     .replace(/^(?:but|and|so|then|however),?\s+/i, '')
     .replace(/\b(Mr|Mrs|Ms|Dr|Prof|Sgt|Supt|Insp|Det|Cllr|Rev|Capt|Col)\./g, '$1');
-  if (PRONOUN_PERSON.test(bare)) return lastPerson ?? lastSpeaker;
+  if (PRONOUN_PERSON.test(bare)) return byPronoun(bare, recent) ?? (lastSpeaker?.person ? null : lastSpeaker);
   if (PRONOUN_ORG.test(bare)) {
     // "It said…" continues the last organisation to speak; "the force said…" is always the force.
     if (/^it$/i.test(bare) && lastSpeaker && !lastSpeaker.person) return lastSpeaker;
@@ -302,7 +307,10 @@ function resolveSpeaker(
   if (personName) {
     const surname = personName.split(/\s+/).at(-1) ?? personName;
     const known = people.find((p) => p.name === personName || p.surname === surname);
-    if (known) return known;
+    if (known) {
+      if (!known.gender) Object.assign(known, genderOfTitle(bare));
+      return known;
+    }
     if (personName.includes(' ')) {
       const role = roleOf(bare);
       const person: Person = {
@@ -313,6 +321,7 @@ function resolveSpeaker(
         force: role === 'force' || role === 'other' ? (mentioned[0] ?? focus) : null,
         person: true,
         description: describe(bare.replace(personName, ' ')),
+        ...genderOfTitle(bare),
       };
       people.push(person);
       return person;
@@ -333,6 +342,32 @@ function resolveSpeaker(
     person: personName !== null || /\b(?:chief|officer|commissioner)\b/i.test(bare),
     description: '',
   };
+}
+
+/** Moves a person to the front of the recently mentioned. */
+function mentioned(recent: Speaker[], person: Speaker): void {
+  const at = recent.indexOf(person);
+  if (at >= 0) recent.splice(at, 1);
+  recent.unshift(person);
+}
+
+/**
+ * Who "he", "she" or "they" is: the most recently mentioned person the pronoun fits. A person first
+ * referred to by a pronoun is remembered with it, so a later "she" is not taken for him.
+ */
+function byPronoun(pronoun: string, recent: Speaker[]): Speaker | null {
+  const p = pronoun.toLowerCase();
+  const gender: Gender | null = p === 'he' ? 'm' : p === 'she' ? 'f' : null;
+  const person = gender ? recent.find((x) => !x.gender || x.gender === gender) : recent[0];
+  if (!person) return null;
+  if (gender && !person.gender) person.gender = gender;
+  return person;
+}
+
+function genderOfTitle(who: string): { gender?: Gender } {
+  if (/\b(?:Mr|Sir|Lord)\b/.test(who)) return { gender: 'm' };
+  if (/\b(?:Mrs|Ms|Miss|Dame|Lady|Baroness)\b/.test(who)) return { gender: 'f' };
+  return {};
 }
 
 /** "Northamptonshire's police, fire and crime commissioner, " → "Northamptonshire's police fire and crime commissioner". */

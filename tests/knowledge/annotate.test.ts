@@ -250,3 +250,24 @@ describe('people with abbreviated titles and appositives', () => {
     expect(speakerOf('“The pressure')).toBe('Mark Penhaligon');
   });
 });
+
+describe('pronouns', () => {
+  it('gives "he" to the last man mentioned, not to the woman who spoke since', () => {
+    const kb = engineOf({
+      id: 'pronouns',
+      published: '2024-04-18',
+      body: [
+        'Chief Constable Jason Hogg said Thames Valley Police had turned a corner.',
+        'HM Inspector Joanna Pryce-Whittle said the force had addressed the cause of concern.',
+        'She described the control room team as "relentless".',
+        '"We are not complacent," he said.',
+        'Ms Pryce-Whittle added that inspectors would return.',
+        '"Burglary outcomes are still too low," she said.',
+      ].join('\n'),
+    }).kb;
+    const speakerOf = (start: string) => kb.passages.find((p) => p.text.startsWith(start))?.speaker;
+    expect(speakerOf('She described')).toBe('Joanna Pryce-Whittle');
+    expect(speakerOf('"We are not complacent')).toBe('Jason Hogg');
+    expect(speakerOf('"Burglary outcomes')).toBe('Joanna Pryce-Whittle');
+  });
+});
