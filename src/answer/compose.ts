@@ -122,6 +122,10 @@ function stripControl(s: string): string {
 function contentConcepts(engine: Engine, parsed: ParsedQuery): Concept[] {
   const { gazetteer } = engine.kb;
   let text = parsed.text;
+  // The force as the user typed it ("wiltshre police") is not something to search for.
+  const typed = parsed.force?.span;
+  if (typed && parsed.text.slice(typed.start, typed.end).length > 0)
+    text = `${text.slice(0, typed.start)} ${' '.repeat(typed.end - typed.start)}${text.slice(typed.end)}`;
   for (const m of gazetteer.mentions(text).reverse()) text = `${text.slice(0, m.start)} ${text.slice(m.end)}`;
   const force = parsed.force ? gazetteer.bySlug(parsed.force.slug) : undefined;
   const forceWords = new Set<string>(['police', 'force', 'forc', 'constabulary', 'constabulari', 'polic']);
@@ -136,8 +140,8 @@ function contentConcepts(engine: Engine, parsed: ParsedQuery): Concept[] {
 
 function isForceWord(term: string, forceWords: Set<string>, parsed: ParsedQuery): boolean {
   if (forceWords.has(term)) return true;
-  // Typed variants of the force's name ("midlnads") that made the gazetteer match it.
-  if (parsed.force?.via === 'fuzzy' && term.length >= 5)
+  // Typed variants of the force's name ("midlnads", "wiltshre") that made the gazetteer match it.
+  if (parsed.force && term.length >= 5)
     for (const w of forceWords) if (w.length >= 5 && isTypoOf(term, w)) return true;
   return false;
 }

@@ -14,6 +14,8 @@ export interface ForceMatch {
   slug: string;
   score: number;
   via: 'slug' | 'name' | 'alias' | 'fuzzy';
+  /** Where in the question the force was named (as typed, typos and all), for `findInQuestion`. */
+  span?: { start: number; end: number };
 }
 
 export interface Gazetteer {
@@ -510,12 +512,16 @@ export function createGazetteer(forces: readonly Force[]): Gazetteer {
           score,
           via: c.distance === 0 ? c.via : 'fuzzy',
           position: c.position,
+          span: {
+            start: tokens[c.position]?.start ?? 0,
+            end: tokens[c.position + c.length - 1]?.end ?? question.length,
+          },
         });
       }
     }
     return [...best.values()]
       .sort((a, b) => b.score - a.score || a.position - b.position)
-      .map(({ slug, score, via }) => ({ slug, score, via }));
+      .map(({ slug, score, via, span }) => ({ slug, score, via, ...(span ? { span } : {}) }));
   }
 
   function matchQuestion(

@@ -163,3 +163,13 @@ describe('questions about a named person', () => {
     expect(eng.answer('what did kent police say?').headline).not.toMatch(/^What Kent Police said:/);
   });
 });
+
+describe('forces typed with typos', () => {
+  it.each([
+    ['what did wiltshre police say?', 'responses', 'wiltshire'],
+    ['what did inspectors find about west midlnads?', 'findings', 'west-midlands'],
+  ])('%s is answered like the force spelt right', (q, intent, force) => {
+    const a = engine.answer(q);
+    expect(a).toMatchObject({ answered: true, intent, force });
+  });
+});

@@ -334,7 +334,12 @@ describe('findInQuestion', () => {
     ['glocestershire police', 'gloucestershire'],
     ['west midland', 'west-midlands'],
   ])('forgives the typo in %j', (q, slug) => {
-    expect(g.findInQuestion(q)).toEqual([{ slug, score: expect.any(Number), via: 'fuzzy' }]);
+    const [match, ...rest] = g.findInQuestion(q);
+    expect(rest).toEqual([]);
+    expect(match).toMatchObject({ slug, score: expect.any(Number), via: 'fuzzy' });
+    // The span is the force as typed, typo included.
+    const typed = q.slice(match?.span?.start, match?.span?.end).toLowerCase();
+    expect(typed).toMatch(/^(?:west midl|wilthsire|metropolitian|lancashre|glocestershire)/);
   });
 
   it.each([
@@ -368,8 +373,8 @@ describe('findInQuestion', () => {
 
   it('ranks exact matches before typos and reports each force once', () => {
     expect(g.findInQuestion('wilthsire and kent and kent police')).toEqual([
-      { slug: 'kent', score: 1, via: 'name' },
-      { slug: 'wiltshire', score: expect.any(Number), via: 'fuzzy' },
+      { slug: 'kent', score: 1, via: 'name', span: { start: 23, end: 34 } },
+      { slug: 'wiltshire', score: expect.any(Number), via: 'fuzzy', span: { start: 0, end: 9 } },
     ]);
   });
 
