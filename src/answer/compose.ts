@@ -97,7 +97,7 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
   const concepts = contentConcepts(engine, parsed);
   if ((intent === 'findings' || intent === 'responses') && force) {
     // "What went wrong at X?" asks for the findings; only other words narrow the search.
-    const narrowing = concepts.filter((c) => !INTENT_TERMS.has(c.alternatives[0]?.join(' ') ?? ''));
+    const narrowing = concepts.filter((c) => !isListWord(engine, c));
     if (parsed.command || narrowing.length === 0) return topicListAnswer(b, force.slug, intent);
     return askAnswer(b, narrowing, force.slug, intent === 'findings' ? 'finding' : 'response', {
       spoken: intent === 'responses',
@@ -244,7 +244,7 @@ function personAnswer(b: AnswerBuilder, person: QuotedPerson, force: string | nu
   const own = force ? person.passages.filter((p) => p.forces.includes(force)) : person.passages;
   const nameTerms = new Set(index.analyzer.terms(person.name));
   const narrowing = contentConcepts(b.engine, b.parsed).filter(
-    (c) => !nameTerms.has(c.label) && !INTENT_TERMS.has(c.alternatives[0]?.join(' ') ?? ''),
+    (c) => !nameTerms.has(c.label) && !isListWord(b.engine, c),
   );
   const relevance = new Map<string, number>();
   if (narrowing.length)
@@ -263,34 +263,25 @@ function personAnswer(b: AnswerBuilder, person: QuotedPerson, force: string | nu
   return b.done(`What ${person.name} said${b.forceName && force ? ` about ${b.forceName}` : ''}:`);
 }
 
-/** Words that only say which list is wanted ("what went wrong", "how did they respond"), stemmed. */
-const INTENT_TERMS = new Set([
-  'went',
-  'wrong',
-  'go',
-  'happen',
-  'find',
-  'found',
-  'finding',
-  'fail',
-  'failur',
-  'concern',
-  'problem',
-  'issu',
-  'criticis',
-  'critic',
-  'respond',
-  'respons',
-  'react',
-  'reaction',
-  'repli',
-  'comment',
-  'think',
-  'sai',
-  'tell',
-  'told',
-  'report',
-]);
+/**
+ * Words that only say which list is wanted ("what went wrong", "how did they respond"), who spoke ("the
+ * inspectors", "the letter") or what was responded to ("to being put into special measures"), not what to
+ * look for in the list.
+ */
+const LIST_WORDS =
+  'went wrong go happen happened find found finding findings fail failure failures concern concerns problem problems issue issues criticise criticised criticism critic respond responded response responses react reacted reaction reply replied comment commented think say said says tell told report reports inspector inspectors inspectorate hmic hmicfrs watchdog letter put placed moved being into special measures engage enhanced monitoring routine scan leaving left leave exit exited entered enter came come coming returned inspection inspections inspected decision';
+const listTermsCache = new WeakMap<Engine, Set<string>>();
+
+/** Whether a concept of the question only says which list is wanted (see `LIST_WORDS`). */
+function isListWord(engine: Engine, c: Concept): boolean {
+  let terms = listTermsCache.get(engine);
+  if (!terms) {
+    terms = new Set(engine.index.analyzer.terms(LIST_WORDS));
+    listTermsCache.set(engine, terms);
+  }
+  const typed = c.alternatives[0] ?? [];
+  return typed.length > 0 && typed.every((t) => terms.has(t));
+}
 const WHY_STAGE = /^\s*(?:why|how come|what (?:led|caused|were the reasons|was the reason))\b/i;
 /** Sentences that give a reason: causes of concern, failings, what inspectors found. */
 const CAUSAL =

@@ -31,7 +31,9 @@ const STATUS_SHAPE =
 const SOURCES = /\b(?:sources|which articles|what articles|your articles|what do you know|knowledge base)\b/i;
 const SAY_WORDS =
   /\b(?:say|said|says|respond(?:ed|s)?|response|react(?:ed|ion)?|reply|replied|comment(?:ed)?|think)\b/i;
-const INSPECTORATE_SUBJECT = /\b(?:hmic(?:frs)?|inspector(?:ate|s)?|watchdog|report|letter|inspection)\b/i;
+/** The inspectorate as the one speaking: "inspectors say", "the HMIC letter to the Met said", "did the watchdog tell". */
+const INSPECTORATE_SAYS =
+  /\b(?:hmic(?:frs)?|inspectors?|inspectorate|watchdog|report|letter)\s+(?:[\p{L}’'-]+\s+){0,3}?(?:say|said|says|tell|told|conclude|concluded|write|wrote)\b/iu;
 const FIND_WORDS = /\b(?:find|found|findings|failings|failures|concerns|criticis\w*|wrong|problems)\b/i;
 
 /**
@@ -70,7 +72,9 @@ export function parseQuery(
   if (!found && SOURCES.test(q)) return { ...base, intent: 'sources', force: null };
   if (force && STAGE_WORDS.test(q) && STATUS_SHAPE.test(q) && !SAY_WORDS.test(q) && !FIND_WORDS.test(q))
     return { ...base, intent: 'status' };
-  if (force && SAY_WORDS.test(q) && !INSPECTORATE_SUBJECT.test(q)) return { ...base, intent: 'responses' };
+  // "What did inspectors say about X?", "what did the HMIC letter to the Met say?": what they found.
+  if (force && INSPECTORATE_SAYS.test(q)) return { ...base, intent: 'findings' };
+  if (force && SAY_WORDS.test(q)) return { ...base, intent: 'responses' };
   if (force && FIND_WORDS.test(q) && !SAY_WORDS.test(q)) return { ...base, intent: 'findings' };
   return { ...base, intent: 'ask' };
 }
