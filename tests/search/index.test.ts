@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { engineOf } from '../support/engine.js';
+
+const engine = engineOf(
+  {
+    id: 'custody',
+    published: '2025-05-01',
+    body: [
+      'Inspectors found Cheshire Constabulary detainees waited an average of 4.5 hours to see a nurse.',
+      'One caller told the paper she had waited 40 minutes on 999 after her husband was assaulted.',
+      'The commissioner said he would fund 14 additional posts in the missing persons unit.',
+      'HMICFRS does not inspect Police Scotland.',
+    ].join('\n'),
+  },
+  {
+    id: 'weather',
+    published: '2025-05-02',
+    body: 'Kent Police warned drivers to take care on icy roads this weekend.',
+  },
+);
+
+describe('search in the words people use', () => {
+  it.each([
+    ['how long did detainees in cheshire wait to see a medic?', 'waited an average of 4.5 hours'],
+    ['how long was the caller left hanging on the emergency line?', 'waited 40 minutes on 999'],
+    ['how much is the commissioner spending on extra missing persons staff?', 'fund 14 additional posts'],
+    ['does hmicfrs inspect the scottish force?', 'does not inspect Police Scotland'],
+  ])('%s', (q, expected) => {
+    const a = engine.answer(q);
+    expect(a.answered, a.headline).toBe(true);
+    expect(a.citations[0]?.text).toContain(expected);
+  });
+
+  it('still abstains when only the everyday words match', () => {
+    expect(engine.answer('will it rain in kent this weekend?').answered).toBe(false);
+  });
+});
