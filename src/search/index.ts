@@ -59,9 +59,16 @@ export function buildPassageIndex(kb: KnowledgeBase): PassageIndex {
   return indexOver(kb, analyzer, new Postings(builder.finish()));
 }
 
+/**
+ * The inspectorate's full name is one thing, not its words: "His Majesty's Inspectorate of Constabulary and
+ * Fire & Rescue Services" must not answer a question about a fire and rescue service.
+ */
+const INSPECTORATE_NAME =
+  /\b(?:(?:His|Her) Majesty[’']?s |HM |Her Majesty )?Inspectorate of Constabulary(?: and Fire (?:and|&) Rescue Services?)?/gi;
+
 /** The indexed fields of a passage, in field order (boosts in `FIELD_BOOSTS`). */
 const INDEX_FIELDS: ((p: Passage) => string)[] = [
-  (p) => p.text,
+  (p) => p.text.replace(INSPECTORATE_NAME, 'HMICFRS'),
   (p) => `${p.speaker ?? ''} ${p.speakerTitle ?? ''}`,
 ];
 const FIELD_BOOSTS = [2, 1];
@@ -214,9 +221,12 @@ function indexOver(
       if (!got) {
         const has = (t: number) => t >= 0 && ((raw.masks[d * words + (t >>> 5)] as number) >>> (t & 31)) & 1;
         const matched = cs.filter((_, ci) => altIndices[ci]?.some((alt) => alt.every(has)));
-        const gained = matched.reduce((s, c) => s + c.weight, 0);
+        // A short word the knowledge base never uses, matched only as a typo of another ("trending" →
+        // "Trent"), is half a match; a long one is a typo ("investgations").
+        const credit = (c: Concept) => (c.known || c.label.length >= 7 ? 1 : 0.5);
+        const gained = matched.reduce((s, c) => s + c.weight * credit(c), 0);
         const missing = cs.reduce(
-          (s, c) => (matched.includes(c) ? s : s + c.weight * (c.known ? 0.6 : 1.2)),
+          (s, c) => s + (matched.includes(c) ? c.weight * (1 - credit(c)) : c.weight * (c.known ? 0.6 : 1.2)),
           0,
         );
         got = { matched, coverage: gained / (gained + missing || 1) };

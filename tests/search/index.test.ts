@@ -10,6 +10,8 @@ const engine = engineOf(
       'One caller told the paper she had waited 40 minutes on 999 after her husband was assaulted.',
       'The commissioner said he would fund 14 additional posts in the missing persons unit.',
       'HMICFRS does not inspect Police Scotland.',
+      'His Majesty’s Inspectorate of Constabulary and Fire & Rescue Services said the force had improved.',
+      'Chief Constable Naomi Trent said investigations had been reorganised.',
     ].join('\n'),
   },
   {
@@ -33,5 +35,14 @@ describe('search in the words people use', () => {
 
   it('still abstains when only the everyday words match', () => {
     expect(engine.answer('will it rain in kent this weekend?').answered).toBe(false);
+  });
+
+  it('reads the inspectorate’s full name as one name, not as words about fire and rescue', () => {
+    expect(engine.answer('how did the fire and rescue service do in its inspection?').answered).toBe(false);
+  });
+
+  it('forgives a typo in a long word, but does not take a short unknown word for a near one', () => {
+    expect(engine.answer('were investgations reorganised?').answered).toBe(true);
+    expect(engine.answer('Trending now').answered).toBe(false);
   });
 });
