@@ -445,7 +445,7 @@ describe('fake Discord: permissions, faults, the gateway and a changing world (r
     expect(
       (await failure(channel(NO_HISTORY).send({ content: 'r', reply: { messageReference: message.id } })))
         ?.code,
-    ).toBe(50013);
+    ).toBe(160002);
     await channel(NO_HISTORY).send('not as a reply');
     expect(f.failedRequests.map((r) => r.status)).toEqual([403, 403, 403]);
 
@@ -505,6 +505,10 @@ describe('fake Discord: permissions, faults, the gateway and a changing world (r
     await wait;
     expect(f.resumes).toBe(3);
     expect(f.identifies).toHaveLength(1);
+    // The resumed session keeps its intents: messages still arrive.
+    const got = new Promise<string>((resolve) => c.once(Events.MessageCreate, (m) => resolve(m.content)));
+    await f.sendMessage({ channelId: OPEN, content: 'after resuming' });
+    expect(await got).toBe('after resuming');
   });
 
   it('gateway: 4009 and a non-resumable INVALID_SESSION re-identify (discord.js waits 0.5 s per reconnect)', async () => {

@@ -46,8 +46,8 @@
  *   Discord's (guild roles, @everyone / role / member overwrites, threads from their parent, no View Channel →
  *   nothing) and enforced on its REST calls: 403 50001 Missing Access without View Channel (or in a guild or
  *   private channel it is not in), 403 50013 Missing Permissions without Send Messages (Send Messages in
- *   Threads in a thread), Embed Links for embeds, Attach Files for files, Read Message History for a reply,
- *   Create Public/Private Threads for threads. Interactions carry `app_permissions` and the member's channel
+ *   Threads in a thread), Embed Links for embeds, Attach Files for files, Create Public/Private Threads
+ *   for threads; a reply without Read Message History gets 403 160002. Interactions carry `app_permissions` and the member's channel
  *   permissions; interaction replies need no channel permission, as with Discord.
  * - The world changing after READY: `addGuild` (joined later), guilds in an outage (`unavailable`) and
  *   `setGuildAvailable`, `addChannel` (a channel or a member's thread, announced or never seen),
@@ -852,8 +852,9 @@ class FakeDiscordServer implements FakeDiscord {
   private readonly defaultTimeoutMs: number;
   private closed = false;
   private seq = 0;
-  /** Shard of every session id handed out, so a RESUME keeps its shard. */
+  /** Shard and intents of every session id handed out, so a RESUME keeps them. */
   private readonly shardBySessionId = new Map<string, [number, number]>();
+  private readonly intentsBySessionId = new Map<string, number>();
 
   constructor(private readonly opts: FakeDiscordOptions) {
     this.now = opts.now ?? Date.now;
@@ -1525,6 +1526,7 @@ class FakeDiscordServer implements FakeDiscord {
         s.intents = typeof d.intents === 'number' ? d.intents : 0;
         s.sessionId = randomBytes(16).toString('hex');
         this.shardBySessionId.set(s.sessionId, s.shard);
+        this.intentsBySessionId.set(s.sessionId, s.intents);
         s.identified = true;
         this.identifies.push({
           token,
@@ -1570,6 +1572,7 @@ class FakeDiscordServer implements FakeDiscord {
         ) {
           s.sessionId = d.session_id;
           s.shard = this.shardBySessionId.get(d.session_id) ?? s.shard;
+          s.intents = this.intentsBySessionId.get(d.session_id) ?? s.intents;
           s.identified = true;
           s.seq = typeof d.seq === 'number' ? d.seq : s.seq;
           this.resumes++;
@@ -2296,6 +2299,10 @@ class FakeDiscordServer implements FakeDiscord {
   private echo(t: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE' | 'MESSAGE_DELETE', stored: StoredMessage): void {
     if (this.opts.echoOwnMessages === false || stored.ephemeral) return;
     const m = stored.message;
+    // No events from a guild the bot is not in, or from a private channel between users.
+    const channel = this.channels.get(m.channel_id);
+    if (channel?.botAccess === false) return;
+    if (m.guild_id && this.guilds.get(m.guild_id)?.botIsMember === false) return;
     const data = t === 'MESSAGE_DELETE' ? { id: m.id, channel_id: m.channel_id, guild_id: m.guild_id } : m;
     this.dispatch(
       t,
@@ -2731,10 +2738,15 @@ class FakeDiscordServer implements FakeDiscord {
         : PermissionFlagsBits.SendMessages,
       ...(Array.isArray(asked.embeds) && asked.embeds.length > 0 ? [PermissionFlagsBits.EmbedLinks] : []),
       ...(files.length > 0 ? [PermissionFlagsBits.AttachFiles] : []),
-      ...(isRecord(asked.message_reference) ? [PermissionFlagsBits.ReadMessageHistory] : []),
     ];
     const refused = this.denied(channel, need);
     if (refused) return refused;
+    if (
+      isRecord(asked.message_reference) &&
+      channel.guildId !== null &&
+      (this.botPermissionsIn(channel.data.id) & PermissionFlagsBits.ReadMessageHistory) === 0n
+    )
+      return err(403, 160002, 'Cannot reply without permission to read message history');
     if (!TEXT_CHANNEL_TYPES.has(channel.data.type))
       return err(400, 50008, 'Cannot send messages in a non-text channel');
     const e = this.checkCreate(body, files, []);
