@@ -13,6 +13,6 @@ export const data = new SlashCommandBuilder()
   );
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const question = interaction.options.getString('question', true);
+  const question = interaction.options.getString('question') ?? '';
   await replyWithAnswer(interaction, ctx, question, { question });
 }

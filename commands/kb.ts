@@ -8,7 +8,7 @@ import {
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from 'discord.js';
-import type { BotContext } from '../src/discord/commands.js';
+import { type BotContext, focusedOption } from '../src/discord/commands.js';
 import { handleUrlAddComponent, startUrlAdd } from '../src/discord/kb-add-url.js';
 import {
   addedReport,
@@ -124,7 +124,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     });
     return;
   }
-  const sub = interaction.options.getSubcommand(true);
+  const sub = interaction.options.getSubcommand(false) ?? '';
   switch (sub) {
     case 'refresh':
       return refresh(interaction, ctx);
@@ -140,7 +140,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       return stats(interaction, ctx);
     default:
       await interaction.reply({
-        ...renderNotice(`Unknown subcommand “${escapeMarkdown(sub)}”.`),
+        ...renderNotice(
+          `${sub ? `Unknown subcommand “${escapeMarkdown(sub)}”.` : 'No subcommand.'} Use /kb refresh, add, remove, gaps, history or stats (the commands may need redeploying: npm run deploy).`,
+        ),
         flags: EPHEMERAL,
       });
   }
@@ -151,7 +153,7 @@ export async function autocomplete(interaction: AutocompleteInteraction, ctx: Bo
     await interaction.respond([]);
     return;
   }
-  const typed = String(interaction.options.getFocused()).toLowerCase();
+  const typed = String(focusedOption(interaction)?.value ?? '').toLowerCase();
   const metas = [...ctx.holder.engine.kb.articles.values()].sort((a, b) =>
     b.published.localeCompare(a.published),
   );
@@ -319,7 +321,7 @@ function forceName(ctx: BotContext): (slug: string) => string {
 }
 
 async function remove(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const id = interaction.options.getString('article', true).trim();
+  const id = (interaction.options.getString('article') ?? '').trim();
   await interaction.deferReply({ flags: EPHEMERAL });
   if (!(await ctx.holder.exists(id))) {
     await interaction.editReply(

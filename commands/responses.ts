@@ -11,7 +11,8 @@ export const data = new SlashCommandBuilder()
   .addStringOption(forceOption);
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const force = interaction.options.getString('force', true);
+  // Required, but a stale registration or a client may leave it out: the engine then asks which force.
+  const force = interaction.options.getString('force') ?? '';
   await replyWithAnswer(interaction, ctx, `/responses ${force}`);
 }
 

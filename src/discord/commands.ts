@@ -86,13 +86,25 @@ export function forceOption(o: SlashCommandStringOption): SlashCommandStringOpti
     .setMaxLength(100);
 }
 
+/**
+ * The option being typed in an autocomplete, or null when the payload marks none (discord.js throws then).
+ */
+export function focusedOption(interaction: AutocompleteInteraction): { name: string; value: string } | null {
+  try {
+    const f = interaction.options.getFocused(true);
+    return { name: f.name, value: String(f.value ?? '') };
+  } catch {
+    return null;
+  }
+}
+
 /** Autocomplete for `force`: slugs, names and aliases; forces with evidence first; ≤ 25 choices. */
 export async function autocompleteForce(
   interaction: AutocompleteInteraction,
   ctx: BotContext,
 ): Promise<void> {
-  const focused = interaction.options.getFocused(true);
-  if (focused.name !== 'force') {
+  const focused = focusedOption(interaction);
+  if (focused?.name !== 'force') {
     await interaction.respond([]);
     return;
   }

@@ -4,6 +4,11 @@ import { PermissionFlagsBits } from 'discord.js';
 export interface Requester {
   /** False in DMs and in servers the bot is not a member of as a bot user. */
   inGuild: boolean;
+  /**
+   * Whether the server itself installed the app (not only the user, to their account: a user-installed app
+   * runs in any server where that user has Manage Server). Unset: yes.
+   */
+  installedInGuild?: boolean;
   /** The member's permissions in the channel, or null when unknown. */
   permissions: bigint | null;
   roleIds: readonly string[];
@@ -21,6 +26,12 @@ export type ModerationDecision =
 export function checkModerator(r: Requester, moderatorRoleIds: readonly string[]): ModerationDecision {
   if (!r.inGuild)
     return { allowed: false, reason: 'The /kb commands work only in a server, not in direct messages.' };
+  if (r.installedInGuild === false)
+    return {
+      allowed: false,
+      reason:
+        'The /kb commands work only in a server that has added the bot, not through the app on your own account.',
+    };
   if (
     r.permissions !== null &&
     (r.permissions & PermissionFlagsBits.ManageGuild) === PermissionFlagsBits.ManageGuild
@@ -39,6 +50,10 @@ export function requesterOf(i: {
   inGuild(): boolean;
   memberPermissions: { bitfield: bigint } | null;
   member: { roles: readonly string[] | { cache: { keys(): Iterable<string> } } } | null;
+  guildId?: string | null;
+  /** Who installed the app for this interaction: `guildId` for a server install, `userId` for a user's. */
+  authorizingIntegrationOwners?: { guildId: string | null; userId: string | null } | null;
+  inCachedGuild?(): boolean;
 }): Requester {
   const roles = i.member?.roles;
   const roleIds = !roles
@@ -46,5 +61,20 @@ export function requesterOf(i: {
     : Array.isArray(roles)
       ? [...roles]
       : [...(roles as { cache: { keys(): Iterable<string> } }).cache.keys()];
-  return { inGuild: i.inGuild(), permissions: i.memberPermissions?.bitfield ?? null, roleIds };
+  const owners = i.authorizingIntegrationOwners;
+  const installedInGuild =
+    owners === undefined
+      ? undefined
+      : owners?.guildId
+        ? owners.guildId === i.guildId
+        : // No server install recorded: an older payload without owners counts if the bot is in the server.
+          owners?.userId
+          ? false
+          : (i.inCachedGuild?.() ?? false);
+  return {
+    inGuild: i.inGuild(),
+    ...(installedInGuild === undefined ? {} : { installedInGuild }),
+    permissions: i.memberPermissions?.bitfield ?? null,
+    roleIds,
+  };
 }

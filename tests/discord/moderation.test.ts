@@ -27,6 +27,28 @@ describe('checkModerator', () => {
     });
   });
 
+  it('refuses /kb through an app installed only to the user’s account', () => {
+    const manage = PermissionFlagsBits.ManageGuild;
+    expect(
+      checkModerator({ inGuild: true, installedInGuild: false, permissions: manage, roleIds: [MOD] }, [MOD]),
+    ).toMatchObject({ allowed: false, reason: expect.stringMatching(/server that has added the bot/) });
+    const base = { inGuild: () => true, memberPermissions: { bitfield: manage }, member: null, guildId: '5' };
+    const installed = (
+      owners: { guildId: string | null; userId: string | null } | undefined,
+      cached = false,
+    ) =>
+      requesterOf({ ...base, authorizingIntegrationOwners: owners, inCachedGuild: () => cached })
+        .installedInGuild;
+    expect(installed({ guildId: '5', userId: null })).toBe(true);
+    expect(installed({ guildId: '5', userId: '9' })).toBe(true);
+    expect(installed({ guildId: null, userId: '9' })).toBe(false);
+    expect(installed({ guildId: '6', userId: null })).toBe(false);
+    // Payloads without owners: the bot being in the server says it was added there.
+    expect(installed({ guildId: null, userId: null }, true)).toBe(true);
+    expect(installed({ guildId: null, userId: null }, false)).toBe(false);
+    expect(installed(undefined)).toBeUndefined();
+  });
+
   it('reads roles from raw API members and from cached members', () => {
     const raw = requesterOf({
       inGuild: () => true,
