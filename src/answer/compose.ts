@@ -103,6 +103,11 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
       spoken: intent === 'responses',
     });
   }
+  // Schools, hospitals and councils are put into special measures too; this knowledge base is about police.
+  if (!force && ENGAGE_TERMS.test(parsed.text) && OTHER_INSTITUTION.test(parsed.text))
+    return b.abstain(
+      'The knowledge base is about police forces in special measures; it does not cover other bodies.',
+    );
   // "10:42", "2024": numbers alone ask nothing.
   if (concepts.length > 0 && concepts.every((c) => /^\d+$/.test(c.label)) && !force)
     return b.abstain('I could not find a question about police inspections in that.');
@@ -158,6 +163,9 @@ function topicHint(text: string): Topic | null {
   return null;
 }
 
+/** Bodies other than police forces that inspectors put into special measures. */
+const OTHER_INSTITUTION =
+  /\b(?:schools?|academy|academies|colleges?|universit(?:y|ies)|hospitals?|nhs|trusts?|councils?|prisons?|jails?|care homes?|nurser(?:y|ies)|gp|surgery|surgeries|ambulance|fire (?:and rescue )?services?|maternity|children'?s services)\b/i;
 const YEAR_TERM = /^(?:19|20)\d{2}$/;
 const SAY_QUESTION = /\b(?:say|said|says|saying|tell|told|respond\w*|react\w*|comment\w*)\b/i;
 /** "How long…", "how fast…", "what share of…": questions answered by a number; group 1 or 2 is the measure word. */

@@ -173,3 +173,29 @@ describe('forces typed with typos', () => {
     expect(a).toMatchObject({ answered: true, intent, force });
   });
 });
+
+describe('special measures for bodies other than police', () => {
+  const eng = engineOf({
+    id: 'school',
+    published: '2026-03-05',
+    body: [
+      'An Ellesmere Port secondary school has been placed in special measures after Ofsted inspectors rated it inadequate.',
+      'Cheshire Constabulary is not in special measures, its deputy chief constable said.',
+    ].join('\n'),
+  });
+
+  it.each([
+    'Which hospital in Ellesmere Port has been put into special measures?',
+    'is the ellesmere port school in special measures?',
+  ])('%s → not this knowledge base', (q) => {
+    expect(eng.answer(q).answered).toBe(false);
+  });
+
+  it('still answers about the police force of the same place', () => {
+    expect(eng.answer('is cheshire police in special measures?')).toMatchObject({
+      intent: 'status',
+      force: 'cheshire',
+      status: { stage: 'scan' },
+    });
+  });
+});
