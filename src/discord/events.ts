@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AutocompleteInteraction,
-  type ButtonInteraction,
   type ChatInputCommandInteraction,
+  DiscordAPIError,
   type Interaction,
   type Message,
+  type MessageComponentInteraction,
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { cutText, NO_MENTIONS, renderAnswer, renderError, renderNotice } from '../render/discord.js';
+import { cutText, renderAnswer, renderError, renderNotice } from '../render/discord.js';
 import type { BotContext, Command } from './commands.js';
 import { FEEDBACK_PREFIX, handleFeedbackButton, recordGap, withFeedback } from './feedback.js';
 import { rateLimitNote } from './limits.js';
+import { abilitiesFor, cannotPost, postReply, shapeFor } from './reply.js';
 import { type ConversationStore, isBusy, routeMessage } from './router.js';
 
 export interface EventDeps {
@@ -22,6 +24,26 @@ export interface EventDeps {
   /** Answer in a thread when this many messages from others arrived in the window. */
   busy: { messages: number; windowMs: number };
   now?: () => number;
+  /** Interactions already handled (Discord may deliver one twice around a reconnect). */
+  seenInteractions?: RecentIds;
+}
+
+/** The last `max` ids seen, to handle each gateway event once. */
+export class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly max = 2000) {}
+
+  /** Records `id`; false when it was seen already. */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.max) {
+      const oldest = this.ids.values().next().value;
+      if (oldest !== undefined) this.ids.delete(oldest);
+    }
+    return true;
+  }
 }
 
 /** A short random id that ties an apology to its log line. */
@@ -32,9 +54,26 @@ export function newErrorId(): string {
 /** Every interaction gets an answer; an unexpected error gets an ephemeral apology with an error id. */
 export async function handleInteraction(interaction: Interaction, deps: EventDeps): Promise<void> {
   const { logger } = deps.ctx;
+  if (deps.seenInteractions && !deps.seenInteractions.add(interaction.id)) {
+    logger.warn({ interaction: interaction.id }, 'the same interaction arrived twice; answered once');
+    return;
+  }
   if (interaction.isAutocomplete()) return handleAutocomplete(interaction, deps);
-  if (interaction.isButton() || interaction.isModalSubmit()) return handleComponent(interaction, deps);
-  if (!interaction.isChatInputCommand()) return;
+  if (interaction.isMessageComponent() || interaction.isModalSubmit())
+    return handleComponent(interaction, deps);
+  if (!interaction.isChatInputCommand()) {
+    // A context menu command (or a kind this version does not know): the bot registers none of those.
+    if (interaction.isRepliable())
+      await interaction
+        .reply({
+          ...renderNotice(
+            'I do not know that command: use /ask, /status, /findings, /responses, /forces or /sources.',
+          ),
+          flags: MessageFlags.Ephemeral,
+        })
+        .catch((err: unknown) => logger.warn({ err, interaction: interaction.id }, 'could not answer'));
+    return;
+  }
   const command = deps.commands.get(interaction.commandName);
   const log = logger.child({
     interaction: interaction.id,
@@ -74,7 +113,7 @@ export async function handleInteraction(interaction: Interaction, deps: EventDep
  * `handleComponent`. Anything else (a button from an older version) gets an ephemeral note.
  */
 async function handleComponent(
-  interaction: ButtonInteraction | ModalSubmitInteraction,
+  interaction: MessageComponentInteraction | ModalSubmitInteraction,
   deps: EventDeps,
 ): Promise<void> {
   const prefix = interaction.customId.split(':')[0] ?? '';
@@ -87,9 +126,14 @@ async function handleComponent(
     if (prefix === FEEDBACK_PREFIX && interaction.isButton())
       return await handleFeedbackButton(interaction, deps.ctx);
     const command = deps.commands.get(prefix);
-    if (command?.handleComponent) return await command.handleComponent(interaction, deps.ctx);
+    if (command?.handleComponent && (interaction.isButton() || interaction.isModalSubmit()))
+      return await command.handleComponent(interaction, deps.ctx);
     await interaction.reply({
-      ...renderNotice('This button no longer works: run the command again.'),
+      ...renderNotice(
+        interaction.isModalSubmit()
+          ? 'This form no longer works: run the command again.'
+          : 'This button no longer works: run the command again.',
+      ),
       flags: MessageFlags.Ephemeral,
     });
   } catch (err) {
@@ -97,11 +141,22 @@ async function handleComponent(
   }
 }
 
+/** 10062 Unknown interaction (the 3 s or 15 min window passed), 10015 Unknown Webhook, 40060 already acknowledged. */
+const INTERACTION_GONE = new Set([10062, 10015, 40060]);
+
 async function apologise(
-  interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
+  interaction: ChatInputCommandInteraction | MessageComponentInteraction | ModalSubmitInteraction,
   err: unknown,
   log: BotContext['logger'],
 ): Promise<void> {
+  if (err instanceof DiscordAPIError && INTERACTION_GONE.has(Number(err.code))) {
+    // Discord no longer takes answers to it (expired token, already answered): an apology would fail too.
+    log.warn(
+      { code: err.code, status: err.status, discordMessage: err.message },
+      'could not answer: interaction gone',
+    );
+    return;
+  }
   const errorId = newErrorId();
   log.error({ err, errorId }, 'command failed');
   const apology = { ...renderError(errorId), flags: MessageFlags.Ephemeral } as const;
@@ -128,10 +183,19 @@ async function handleAutocomplete(interaction: AutocompleteInteraction, deps: Ev
   }
 }
 
-/** Questions in channels: mentions always get a reply; listed channels and conversations only when answered. */
+/**
+ * Questions in channels and DMs: mentions (of the bot or its role) and DMs always get a reply; listed
+ * channels, conversations and replies to the bot's messages only when answered. Replies are shaped by what
+ * the bot may do in the channel (./reply.ts); a refusal from Discord is logged, never thrown.
+ */
 export async function handleMessage(message: Message, deps: EventDeps): Promise<void> {
   const { ctx } = deps;
   const botId = message.client.user.id;
+  if (!message.author) return; // not a user's message (Discord always sends an author)
+  // A thread discord.js built from a bare MESSAGE_CREATE does not know its parent: ask Discord once.
+  if (message.channel.isThread() && !message.channel.parentId) {
+    await message.client.channels.fetch(message.channelId, { force: true }).catch(() => null);
+  }
   const channel = message.channel;
   const route = routeMessage(
     {
@@ -142,30 +206,41 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
       system: message.system,
       channelId: message.channelId,
       parentChannelId: channel.isThread() ? channel.parentId : null,
-      mentionsBot: message.mentions.users.has(botId),
+      mentionsBot: mentionsBot(message, botId),
       replyToMessageId: message.reference?.messageId ?? null,
+      replyToBot: repliesToBot(message, botId),
+      direct: !message.inGuild(),
     },
     { botId, askChannelIds: deps.askChannelIds, conversations: deps.conversations },
   );
   if (route.action === 'ignore') return;
   const log = ctx.logger.child({ message: message.id, channel: message.channelId, user: message.author.id });
+  const can = abilitiesFor(message);
+  if (!can.send) {
+    log.warn(
+      { guild: message.guildId, mode: route.mode },
+      'cannot answer here: the bot lacks View Channel or Send Messages in this channel',
+    );
+    return;
+  }
+  if (!can.embed) log.warn({ guild: message.guildId }, 'no Embed Links permission here: answering as text');
   try {
     // A thread counts against its parent channel, so a flood cannot spread over threads to escape it.
     const limitChannel = (channel.isThread() ? channel.parentId : null) ?? message.channelId;
     const decision = ctx.limiter.take(message.author.id, limitChannel);
     if (!decision.allowed) {
       if (decision.notify)
-        await message.reply({
-          ...renderNotice(rateLimitNote(decision.retryAfterMs, decision.scope)),
-          allowedMentions: NO_MENTIONS,
-        });
+        await postReply(message, renderNotice(rateLimitNote(decision.retryAfterMs, decision.scope)), can);
       return;
     }
     if (!route.question) {
-      await message.reply(renderNotice(HELP));
+      await postReply(message, renderNotice(HELP), can);
       return;
     }
-    const answer = ctx.holder.engine.answer(route.question, { force: route.force });
+    const force =
+      route.force ??
+      (route.mode === 'mention' || route.mode === 'conversation' ? answeredForce(message, botId, ctx) : null);
+    const answer = ctx.holder.engine.answer(route.question, { force });
     log.info(
       { mode: route.mode, intent: answer.intent, force: answer.force, answered: answer.answered },
       'question',
@@ -181,9 +256,9 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
       return; // nothing relevant: stay quiet
     }
     const rendered = withFeedback(renderAnswer(answer), answer, asked, ctx);
-    let sent: Message;
+    let sent: Message | null;
     let threadId: string | null = channel.isThread() ? channel.id : null;
-    if (!threadId && channelIsBusy(message, deps)) {
+    if (!threadId && can.thread && channelIsBusy(message, deps)) {
       const thread = await message
         .startThread({ name: threadName(route.question), autoArchiveDuration: 60 })
         .catch((err: unknown) => {
@@ -194,15 +269,52 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
         threadId = thread.id;
         // Known before the answer lands, so a quick follow-up in the thread already has the force.
         deps.conversations.remember([threadId], answer.force);
-        sent = await thread.send(rendered);
-      } else sent = await message.reply(rendered);
-    } else sent = await message.reply(rendered);
-    deps.conversations.remember([sent.id, ...(threadId ? [threadId] : [])], answer.force);
+        sent = await thread.send(shapeFor(rendered, can));
+      } else sent = await postReply(message, rendered, can);
+    } else sent = await postReply(message, rendered, can);
+    if (sent) deps.conversations.remember([sent.id, ...(threadId ? [threadId] : [])], answer.force);
   } catch (err) {
+    if (cannotPost(err)) {
+      log.warn(
+        { code: err.code, status: err.status, discordMessage: err.message },
+        'Discord refused the answer (permissions, or the channel or question is gone)',
+      );
+      return;
+    }
     const errorId = newErrorId();
     log.error({ err, errorId }, 'answering a message failed');
-    await message.reply(renderError(errorId)).catch(() => undefined);
+    await postReply(message, renderError(errorId), can).catch(() => undefined);
   }
+}
+
+/** `<@bot>`, `<@!bot>`, a reply that pings the bot, or the bot's managed role `<@&role>`. */
+function mentionsBot(message: Message, botId: string): boolean {
+  if (message.mentions.users.has(botId) || message.content.includes(`<@${botId}>`)) return true;
+  if (message.content.includes(`<@!${botId}>`)) return true;
+  const role = message.guild?.roles.botRoleFor(botId);
+  return role ? message.mentions.roles.has(role.id) || message.content.includes(`<@&${role.id}>`) : false;
+}
+
+/**
+ * The force of the answer this message replies to, read from that answer's title ("West Midlands Police:
+ * Engage", "Responses: Wiltshire Police"): conversations are remembered in memory only, so after a restart
+ * a reply to an older answer still keeps its force.
+ */
+function answeredForce(message: Message, botId: string, ctx: EventDeps['ctx']): string | null {
+  const ref = message.reference?.messageId;
+  const answer = ref ? message.channel.messages.cache.get(ref) : undefined;
+  const title = answer?.author.id === botId ? answer.embeds[0]?.title : undefined;
+  if (!title) return null;
+  return ctx.holder.engine.kb.gazetteer.mentions(title)[0]?.slug ?? null;
+}
+
+/** A reply to one of the bot's messages (Discord sends the replied-to message, `referenced_message`). */
+function repliesToBot(message: Message, botId: string): boolean {
+  const ref = message.reference?.messageId;
+  if (!ref) return false;
+  return (
+    message.mentions.repliedUser?.id === botId || message.channel.messages.cache.get(ref)?.author.id === botId
+  );
 }
 
 const HELP =

@@ -15,10 +15,18 @@ export interface IncomingMessage {
   channelId: string;
   /** For a thread: its parent channel. */
   parentChannelId: string | null;
-  /** Whether the message mentions the bot user directly (not @everyone or a role). */
+  /**
+   * Whether the message addresses the bot by name: mentions the bot user (`<@id>` or `<@!id>`, or a reply
+   * that pings it) or the bot's own managed role (`<@&role>`, which Discord's mention picker offers too).
+   * Not @everyone, @here or other roles.
+   */
   mentionsBot: boolean;
   /** The message this one replies to, if any. */
   replyToMessageId: string | null;
+  /** Whether that message is one of the bot's (a reply with the ping switched off still addresses it). */
+  replyToBot?: boolean;
+  /** A direct message to the bot: everything in it is addressed to the bot. */
+  direct?: boolean;
 }
 
 export interface RouterContext {
@@ -33,7 +41,10 @@ export type Route =
   | {
       action: 'answer';
       question: string;
-      /** Mentioned: always reply. Listed channel or followed-up conversation: reply only when answered. */
+      /**
+       * Mentioned or in a DM: always reply. Listed channel, followed-up conversation or a reply to one of the
+       * bot's messages: reply only when answered.
+       */
       mode: 'mention' | 'channel' | 'conversation';
       /** Force carried over from the conversation, for follow-ups ("what did they say?"). */
       force: string | null;
@@ -52,14 +63,14 @@ export function routeMessage(m: IncomingMessage, ctx: RouterContext): Route {
     ctx.conversations.get(m.channelId) ??
     (m.replyToMessageId ? ctx.conversations.get(m.replyToMessageId) : undefined);
   const force = conversation?.force ?? null;
-  if (m.mentionsBot) {
+  if (m.mentionsBot || m.direct) {
     return { action: 'answer', question: question.slice(0, MAX_QUESTION), mode: 'mention', force };
   }
   if (!question) return { action: 'ignore', reason: 'empty' };
   const listed =
     ctx.askChannelIds.has(m.channelId) ||
     (m.parentChannelId !== null && ctx.askChannelIds.has(m.parentChannelId));
-  if (conversation && isQuestionLike(question))
+  if ((conversation || m.replyToBot) && isQuestionLike(question))
     return { action: 'answer', question: question.slice(0, MAX_QUESTION), mode: 'conversation', force };
   if (listed && isQuestionLike(question))
     return { action: 'answer', question: question.slice(0, MAX_QUESTION), mode: 'channel', force };

@@ -370,6 +370,50 @@ export function fitMessage(msg: DiscordMessage): DiscordMessage {
   return out;
 }
 
+/**
+ * The same message without embeds, for a channel where the bot may not embed (no Embed Links: Discord
+ * refuses the whole message with 50013): the embeds' title, text, fields and footer as Markdown in
+ * `content`, within 2,000 characters. The text is cut between paragraphs (never inside a quote or link),
+ * keeping room for the fields (the sources), with a note saying why; buttons are kept.
+ */
+export function embedsAsText(msg: DiscordMessage): DiscordMessage {
+  const SEP = '\n\n';
+  const head: string[] = msg.content ? [msg.content] : [];
+  const paragraphs: string[] = [];
+  const tail: string[] = [];
+  for (const e of msg.embeds) {
+    // Titles are escaped only for what titles render; in content links and mentions render too.
+    if (e.title) head.push(`**${e.title.replace(/[[\]<]/g, (c) => `\\${c}`)}**`);
+    if (e.description) paragraphs.push(...e.description.split(SEP));
+    let inline: string[] = [];
+    for (const f of e.fields ?? []) {
+      // Inline fields (Stage · Since · As of) share a line, as they share a row in the embed.
+      if (f.inline) inline.push(`**${f.name}:** ${f.value}`);
+      else {
+        if (inline.length) tail.push(inline.join(' · '));
+        inline = [];
+        tail.push(`**${f.name}:** ${f.value}`);
+      }
+    }
+    if (inline.length) tail.push(inline.join(' · '));
+    if (e.footer?.text) tail.push(`-# ${escapeMarkdown(e.footer.text)}`);
+  }
+  const hint = (left: number) =>
+    `*… ${left} more: give me the Embed Links permission in this channel to show whole answers.*`;
+  const size = (blocks: readonly string[]) => blocks.join(SEP).length + (blocks.length ? SEP.length : 0);
+  // Keep the sources while the text still has a fair share of the room.
+  while (tail.length && LIMITS.content - size(head) - size(tail) < 600) tail.pop();
+  const room = LIMITS.content - size(head) - size(tail);
+  const body = paragraphs.length ? [fitBlocks(paragraphs, Math.max(0, room), hint, SEP).text] : [];
+  const text = fitBlocks([...head, ...body, ...tail].filter(Boolean), LIMITS.content, hint, SEP).text;
+  return {
+    content: text || '—',
+    embeds: [],
+    allowedMentions: NO_MENTIONS,
+    ...(msg.components ? { components: msg.components } : {}),
+  };
+}
+
 // ───────────────────────────── other messages ─────────────────────────────
 
 /** A short notice (errors, refusals, rate limits) as a message. */

@@ -97,6 +97,27 @@ describe('routeMessage', () => {
     });
   });
 
+  it('a DM is always for the bot; a reply to one of its messages (ping off) is, when it is a question', () => {
+    expect(routeMessage(msg({ content: 'hello', direct: true }), ctx())).toMatchObject({
+      action: 'answer',
+      question: 'hello',
+      mode: 'mention',
+    });
+    expect(routeMessage(msg({ content: '', direct: true }), ctx())).toMatchObject({
+      action: 'answer',
+      question: '',
+    });
+    expect(routeMessage(msg({ direct: true, authorIsBot: true }), ctx())).toMatchObject({ action: 'ignore' });
+    expect(routeMessage(msg({ replyToMessageId: 'old', replyToBot: true }), ctx())).toMatchObject({
+      action: 'answer',
+      mode: 'conversation',
+      force: null,
+    });
+    expect(
+      routeMessage(msg({ content: 'thanks!', replyToMessageId: 'old', replyToBot: true }), ctx()),
+    ).toMatchObject({ action: 'ignore' });
+  });
+
   it('cuts very long questions', () => {
     const r = routeMessage(msg({ channelId: ASK, content: `why ${'x '.repeat(2000)}?` }), ctx());
     expect(r.action === 'answer' && r.question.length).toBe(500);
