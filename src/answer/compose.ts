@@ -318,13 +318,21 @@ function whyAnswer(b: AnswerBuilder, force: string, text: string): Answer | null
     (p.topic === 'finding' ? 1 : 0) +
     (p.speakerRole === 'inspectorate' ? 1 : 0) +
     (event.passages[0]?.id === p.id ? 1.5 : 0) -
-    (p.named.length >= 3 ? 2 : 0);
+    (p.named.length >= 3 ? 2 : 0) -
+    (p.forces[0] !== force ? 2 : 0);
   const ranked = (kb.byArticle.get(event.articleId) ?? [])
     .filter((p) => about(p) && (p.topic === 'finding' || p.topic === 'status'))
     .sort((x, y) => score(y) - score(x) || x.position - y.position)
     .slice(0, MAX_ASK_CITATIONS);
-  if (ranked.length === 0) return null;
-  for (const p of ranked) b.cite(p);
+  // A list of the forces in Engage says that it is, not why.
+  const gives = (p: Passage) => (CAUSAL.test(p.text) || p.topic === 'finding') && p.named.length < 3;
+  if (!ranked.some(gives))
+    return (
+      whyFromHistory(b, force) ?? b.abstain(`The sources report ${b.forceName} in Engage but do not say why.`)
+    );
+  // The reasons, and the report of the move itself when it names the force; not asides about others.
+  for (const p of ranked)
+    if (gives(p) || (p.id === event.passages[0]?.id && p.named.includes(force))) b.cite(p);
   return b.done(`Why ${b.forceName} was put into Engage (“special measures”), as reported on ${event.date}:`);
 }
 

@@ -221,11 +221,15 @@ function evidenceForces(p: Passage): string[] {
   return p.named;
 }
 
-/** Strongest evidence first: the force named outright, a plain statement over a quote, earlier in the story. */
+/**
+ * Strongest evidence first: the force named outright, a sentence mainly about it (not one about another
+ * force that mentions it: "It is among…, alongside the Met"), a plain statement over a quote, earlier in
+ * the story.
+ */
 function rankEvidence(passages: Passage[], force: string): Passage[] {
   const weight = (p: Passage) =>
     (p.named.includes(force) ? 4 : 0) +
-    (p.forces[0] === force ? 2 : 0) +
+    (p.forces[0] === force ? 2 : -3) +
     (p.topic === 'status' ? 2 : 0) +
     (p.speakerRole === 'force' ? -3 : 0) +
     (p.named.length >= 3 ? -1 : 0);

@@ -199,3 +199,19 @@ describe('special measures for bodies other than police', () => {
     });
   });
 });
+
+describe('why-questions', () => {
+  it('says the sources give no reason when all they have is a list of forces in Engage', () => {
+    const a = engine.answer('why is staffordshire in special measures?');
+    expect(a).toMatchObject({ answered: false, force: 'staffordshire' });
+    expect(a.headline).toMatch(/do not say why/);
+  });
+
+  it('gives the Met’s reasons without the sentence about Wiltshire that mentions it', () => {
+    const a = engine.answer('why was the met put into special measures?');
+    expect(a.citations.map((c) => c.text)).not.toContain(
+      expect.stringMatching(/^It is among a record number/),
+    );
+    expect(a.citations[0]?.text).toMatch(/systemic concerns/);
+  });
+});
