@@ -14,7 +14,7 @@ import type { BotContext, Command } from './commands.js';
 import { FEEDBACK_PREFIX, handleFeedbackButton, recordGap, withFeedback } from './feedback.js';
 import { rateLimitNote } from './limits.js';
 import { abilitiesFor, cannotPost, postReply, shapeFor } from './reply.js';
-import { type ConversationStore, isBusy, routeMessage } from './router.js';
+import { type ConversationStore, isBusy, MAX_QUESTION, routeMessage, stripBotMention } from './router.js';
 
 export interface EventDeps {
   ctx: BotContext;
@@ -233,10 +233,13 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
         await postReply(message, renderNotice(rateLimitNote(decision.retryAfterMs, decision.scope)), can);
       return;
     }
-    if (!route.question) {
+    // "@bot" alone in reply to someone's question: that question is what they want answered.
+    const question = route.question || referencedQuestion(message, botId);
+    if (!question) {
       await postReply(message, renderNotice(HELP), can);
       return;
     }
+    route.question = question;
     const force =
       route.force ??
       (route.mode === 'mention' || route.mode === 'conversation' ? answeredForce(message, botId, ctx) : null);
@@ -306,6 +309,14 @@ function answeredForce(message: Message, botId: string, ctx: EventDeps['ctx']): 
   const title = answer?.author.id === botId ? answer.embeds[0]?.title : undefined;
   if (!title) return null;
   return ctx.holder.engine.kb.gazetteer.mentions(title)[0]?.slug ?? null;
+}
+
+/** The text of the (human) message this one replies to, as a question; '' when there is none. */
+function referencedQuestion(message: Message, botId: string): string {
+  const ref = message.reference?.messageId;
+  const referenced = ref ? message.channel.messages.cache.get(ref) : undefined;
+  if (!referenced || referenced.author.bot || referenced.webhookId) return '';
+  return stripBotMention(referenced.content, botId).slice(0, MAX_QUESTION);
 }
 
 /** A reply to one of the bot's messages (Discord sends the replied-to message, `referenced_message`). */

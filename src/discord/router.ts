@@ -50,7 +50,8 @@ export type Route =
       force: string | null;
     };
 
-const MAX_QUESTION = 500;
+/** Longest question passed to the engine (Discord messages can hold 4,000 characters). */
+export const MAX_QUESTION = 500;
 
 /** Decides whether and how to answer a message. */
 export function routeMessage(m: IncomingMessage, ctx: RouterContext): Route {

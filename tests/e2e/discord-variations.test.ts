@@ -231,10 +231,21 @@ describe('mentions and replies', () => {
     expect(channelReplies(fake, GENERAL)).toHaveLength(1);
   });
 
-  it('a message that is only the mention gets a short help note', async () => {
+  it('a message that is only the mention gets a short help note; in reply to someone’s question, an answer to it', async () => {
     const { fake } = await start();
     const { reply } = await ask(fake, { channelId: GENERAL, content: `<@${fake.botUser.id}>   ` });
     expect(embedOf(reply.body).description).toMatch(/^Ask me about police inspections/);
+    const { message } = await fake.sendMessage({
+      channelId: GENERAL,
+      author: { id: OTHER, username: 'bob' },
+      content: 'Is Wiltshire Police in special measures?',
+    });
+    const answer = await ask(fake, {
+      channelId: GENERAL,
+      content: `<@${fake.botUser.id}>`,
+      messageReference: { messageId: message.id },
+    });
+    expect(embedOf(answer.reply.body).title).toContain('Wiltshire Police');
     expectNoPings(fake);
   });
 
@@ -921,6 +932,7 @@ describe('interactions', () => {
         user: { id: MODERATOR },
       }),
     ).toMatch(/expired/);
+    expect(await press({ type: 'button', customId: 'fb:up:0123456789ab', guildId: null })).toMatch(/Thanks/);
     expect(fake.sentMessages.filter((m) => !m.ephemeral)).toEqual([]);
     expect(errorLogs()).toEqual([]);
   });
