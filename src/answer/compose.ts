@@ -7,7 +7,7 @@ import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
 import { buildPassageIndex } from '../search/index.js';
 import { type ParsedQuery, parseQuery } from './intent.js';
 import { personAsked, type QuotedPerson } from './people.js';
-import { buildStatuses, type ForceStatus } from './status.js';
+import { buildStatuses, type ForceStatus, statusUntil } from './status.js';
 import type { Answer, Citation, ForceStatusRow, Intent, Source, StatusInfo } from './types.js';
 
 /** Everything needed to answer: built once per knowledge version, then read-only. */
@@ -429,9 +429,24 @@ function topicListAnswer(b: AnswerBuilder, force: string, intent: 'findings' | '
   );
 }
 
+/** "…in 2022?", "as of 2021": the end of the year a question asks about, or null for now. */
+function askedYear(text: string): string | null {
+  const year = /\b(?:in|during|by|as of|at the end of|back in|throughout)\s+((?:19|20)\d{2})\b/i.exec(text)?.[1];
+  return year ? `${year}-12-31` : null;
+}
+
 function statusAnswer(b: AnswerBuilder, force: string): Answer {
-  const st = b.engine.statuses.get(force);
+  const until = b.parsed.command ? null : askedYear(b.parsed.text);
+  const now = b.engine.statuses.get(force);
+  const st = now && until ? (statusUntil(now, until) ?? undefined) : now;
   const name = b.forceName ?? force;
+  if (now && !st && until) {
+    const first = now.events.at(-1);
+    return b.status(
+      { stage: 'unknown', since: null, asOf: null, note: null, evidence: [], history: [] },
+      `The knowledge base has nothing on ${name}'s stage up to the end of ${until.slice(0, 4)}; its earliest report is from ${first?.date ?? 'later'}.`,
+    );
+  }
   if (!st) {
     const unknown: StatusInfo = {
       stage: 'unknown',
@@ -478,10 +493,12 @@ function statusAnswer(b: AnswerBuilder, force: string): Answer {
     const n = b.cite(st.omittedBy.passage);
     note = `A newer article (${src?.publisher ?? 'unknown'}, ${st.omittedBy.date}) lists forces in Engage without ${name} [${n}]; it may have left Engage since ${st.asOf}.`;
   }
+  const [is, has] = until ? ['was', 'had'] : ['is', 'having'];
   const stageText =
-    st.stage === 'engage'
-      ? 'is in Engage (“special measures”)'
-      : 'is in Scan (routine monitoring), having left Engage';
+    (st.stage === 'engage'
+      ? `${is} in Engage (“special measures”)`
+      : `${is} in Scan (routine monitoring), ${has} left Engage`) +
+    (until ? ` at the end of ${until.slice(0, 4)}` : '');
   const since = st.since && st.since !== st.asOf ? `, reported since ${st.since}` : '';
   // History recalled by a later article ("moved out of Engage in June 2021") is dated to the time recalled.
   const asOf =
@@ -496,8 +513,14 @@ function statusAnswer(b: AnswerBuilder, force: string): Answer {
 
 function forcesAnswer(b: AnswerBuilder, parsed: ParsedQuery): Answer {
   const { engine } = b;
+  const until = parsed.command ? null : askedYear(parsed.text);
   const rows: ForceStatusRow[] = [];
-  for (const st of engine.statuses.values()) {
+  const statuses = new Map<string, ForceStatus>();
+  for (const now of engine.statuses.values()) {
+    const st = until ? statusUntil(now, until) : now;
+    if (st) statuses.set(st.force, st);
+  }
+  for (const st of statuses.values()) {
     const name = engine.kb.gazetteer.bySlug(st.force)?.name ?? st.force;
     rows.push({
       force: st.force,
@@ -520,13 +543,19 @@ function forcesAnswer(b: AnswerBuilder, parsed: ParsedQuery): Answer {
       if (h.coverage >= MIN_COVERAGE) b.cite(h.passage);
   }
   for (const row of rows) {
-    const p = engine.statuses.get(row.force)?.events[0]?.passages[0];
+    const p = statuses.get(row.force)?.events[0]?.passages[0];
     if (p) row.evidence.push(b.cite(p));
   }
   const engage = rows.filter((r) => r.stage === 'engage');
   const caveats = engage.filter((r) => r.note).length;
   const scan = rows.filter((r) => r.stage === 'scan').length;
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (until)
+    return b.done(
+      `By the evidence up to the end of ${until.slice(0, 4)}, ${plural(engage.length, 'force was', 'forces were')} in Engage (“special measures”)` +
+        (scan ? `; ${plural(scan, 'force had', 'forces had')} left it` : '') +
+        '. Dates are those of the articles.',
+    );
   return b.done(
     `By the newest evidence on each force, ${plural(engage.length, 'force is', 'forces are')} in Engage (“special measures”)` +
       (caveats ? ` — ${caveats} of them left out of a newer list of Engage forces` : '') +

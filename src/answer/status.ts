@@ -235,3 +235,22 @@ function rankEvidence(passages: Passage[], force: string): Passage[] {
     (p.named.length >= 3 ? -1 : 0);
   return [...passages].sort((a, b) => weight(b) - weight(a) || a.position - b.position);
 }
+
+/**
+ * A force's status as the knowledge base showed it at the end of `until` (a date or year): "which forces
+ * were in special measures in 2022?". Null when nothing was known by then.
+ *
+ * @example statusUntil(statuses.get('kent'), '2022-12-31')?.stage
+ */
+export function statusUntil(st: ForceStatus, until: string): ForceStatus | null {
+  const events = st.events.filter((e) => e.date <= until);
+  const newest = events[0];
+  if (!newest) return null;
+  let since = newest.date;
+  for (const e of events) {
+    if (e.stage !== newest.stage) break;
+    since = e.date;
+  }
+  const omittedBy = st.omittedBy && st.omittedBy.date <= until ? st.omittedBy : null;
+  return { ...st, stage: newest.stage, since, asOf: newest.date, events, omittedBy };
+}

@@ -165,6 +165,24 @@ describe('status timeline', () => {
     expect(a.status?.note).toBeNull();
   });
 
+  it('answers for the end of a year the question names', () => {
+    const eng = engineOf(entry, exit, reentry);
+    expect(eng.answer('was cleveland police in special measures in 2022?')).toMatchObject({
+      intent: 'status',
+      status: { stage: 'engage', asOf: '2021-05-01' },
+    });
+    expect(eng.answer('was cleveland police in special measures in 2022?').headline).toMatch(
+      /was in Engage.*at the end of 2022/,
+    );
+    expect(eng.answer('was cleveland police in special measures in 2024?').status?.stage).toBe('scan');
+    expect(eng.answer('was cleveland police in special measures in 2019?')).toMatchObject({
+      answered: false,
+      status: { stage: 'unknown' },
+    });
+    const list = eng.answer('which forces were in special measures in 2024?');
+    expect(list.statuses).toEqual([expect.objectContaining({ force: 'cleveland', stage: 'scan' })]);
+  });
+
   it('says unknown, never "not in special measures", for a force without evidence', () => {
     const a = engineOf(entry).answer('/status surrey');
     expect(a).toMatchObject({ answered: false, force: 'surrey', status: { stage: 'unknown' } });
