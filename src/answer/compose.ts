@@ -431,7 +431,9 @@ function topicListAnswer(b: AnswerBuilder, force: string, intent: 'findings' | '
 
 /** "…in 2022?", "as of 2021": the end of the year a question asks about, or null for now. */
 function askedYear(text: string): string | null {
-  const year = /\b(?:in|during|by|as of|at the end of|back in|throughout)\s+((?:19|20)\d{2})\b/i.exec(text)?.[1];
+  const year = /\b(?:in|during|by|as of|at the end of|back in|throughout)\s+((?:19|20)\d{2})\b/i.exec(
+    text,
+  )?.[1];
   return year ? `${year}-12-31` : null;
 }
 
