@@ -277,7 +277,7 @@ function personAnswer(b: AnswerBuilder, person: QuotedPerson, force: string | nu
  * look for in the list.
  */
 const LIST_WORDS =
-  'went wrong go happen happened find found finding findings fail failure failures concern concerns problem problems issue issues criticise criticised criticism critic respond responded response responses react reacted reaction reply replied comment commented think say said says tell told report reports inspector inspectors inspectorate hmic hmicfrs watchdog letter put placed moved being into special measures engage enhanced monitoring routine scan leaving left leave exit exited entered enter came come coming returned inspection inspections inspected decision';
+  'went wrong go happen happened find found finding findings fail failure failures concern concerns problem problems issue issues criticise criticised criticism critic respond responded response responses react reacted reaction reply replied comment commented think say said says tell told report reports inspector inspectors inspectorate hmic hmicfrs watchdog letter put placed moved being into special measures engage enhanced monitoring routine scan leaving left leave exit exited entered enter came come coming returned inspection inspections inspected decision chief constable deputy assistant commissioner spokesman spokeswoman spokesperson officer officers senior councillors panel committee meeting';
 const listTermsCache = new WeakMap<Engine, Set<string>>();
 
 /** Whether a concept of the question only says which list is wanted (see `LIST_WORDS`). */

@@ -135,6 +135,8 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ],
   ['time limit', 'deadline', 'fixed period', 'set period'],
   ['counties', 'county', 'area', 'areas', 'region', 'covers', 'covering', 'covered'],
+  // Whether someone agreed is answered by their agreeing or not.
+  ['agree', 'agreed', 'agrees', 'disagree', 'disagreed', 'disagrees', 'dispute', 'disputed', 'disputes'],
   // A people's adjective is its country's name.
   ['scottish', 'scotland'],
   ['welsh', 'wales'],
