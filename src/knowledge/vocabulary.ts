@@ -40,6 +40,8 @@ export const EXIT_TERMS = new RegExp(
     String.raw`\b(?:exit(?:s|ed|ing)?|leaves?|left|leaving)\s+${DET}${TERM}`,
     String.raw`\b(?:back|returned|returns|return|returning|moved|moves|move|moving|downgraded|stepped down)\s+(?:back\s+)?(?:in)?to\s+${DET}${ROUTINE}`,
     String.raw`\bspecial measures\s+(?:status\s+)?(?:has|have|had)?\s*(?:been\s+)?(?:lifted|removed|ended)`,
+    String.raw`\bfrom\s+${DET}${TERM}\s+(?:back\s+)?(?:in)?to\s+${DET}${ROUTINE}`,
+    String.raw`\b(?:removed|taken|dropped|struck)\s+(?:off|from)\b[^.;]{0,40}?${TERM}`,
   ].join('|'),
   'iu',
 );
