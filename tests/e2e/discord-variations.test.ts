@@ -344,7 +344,7 @@ describe('direct messages', () => {
 });
 
 describe('threads and forum posts', () => {
-  it('answers in a member’s new thread, and in one known only from GUILD_CREATE', async () => {
+  it('answers in a member’s new thread, a voice channel’s chat, and a thread known only from GUILD_CREATE', async () => {
     const { fake } = await start();
     const THREAD = '400000000000000050';
     fake.addChannel(GUILD, { id: THREAD, name: 'discussion', type: 11, parentId: GENERAL });
@@ -356,6 +356,15 @@ describe('threads and forum posts', () => {
       mentionsBot: true,
     });
     expect(embedOf(a.reply.body).title).toContain('Wiltshire Police');
+    // A voice channel's text chat, created after READY.
+    fake.addChannel(GUILD, { id: '400000000000000053', name: 'Voice', type: 2 });
+    await sleep(30);
+    const voice = await ask(fake, {
+      channelId: '400000000000000053',
+      content: 'is cleveland police in special measures?',
+      mentionsBot: true,
+    });
+    expect(embedOf(voice.reply.body).title).toContain('Cleveland Police');
     const b = await ask(fake, {
       channelId: OLD_THREAD,
       content: 'what did inspectors find about wiltshire?',
