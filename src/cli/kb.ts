@@ -119,10 +119,12 @@ async function segment(): Promise<number> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
+  // Blank lines separate paragraphs (segmented one at a time: time grows faster than their length); a
+  // single line break inside one is read as the Golden Rules read it (an errant break, or a list).
   const sentences = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean)
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n/)
+    .filter((block) => block.trim())
     .flatMap((paragraph) => segmentSentences(paragraph));
   process.stdout.write(`${JSON.stringify(sentences, null, 2)}\n`);
   return 0;

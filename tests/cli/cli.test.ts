@@ -116,4 +116,11 @@ describe('npm run kb', () => {
       'They talked about the U.K. economy.',
     ]);
   });
+
+  it('segment reads blank lines as paragraph breaks and an errant line break as a space', async () => {
+    const { stdout } = await cli('kb', ['segment'], {
+      input: 'It was a cold \nnight in the city.\n\nThe force said it was sorry.\n',
+    });
+    expect(JSON.parse(stdout)).toEqual(['It was a cold night in the city.', 'The force said it was sorry.']);
+  });
 });
