@@ -139,7 +139,9 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
   const stages = new Map<string, Exclude<Stage, 'unknown'>>();
   for (const p of kb.passages) {
     const published = dateOf(p.articleId);
-    const found = stageEvents(p.text, published);
+    // A list item completes the line introducing it: "Three forces are in Engage:" + "- Gwent Police".
+    const text = p.lead ? `${p.lead} ${p.text}` : p.text;
+    const found = stageEvents(text, published);
     if (found.length === 0) continue;
     const forces = evidenceForces(p);
     for (const { stage, date } of found) {
@@ -154,7 +156,7 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
       }
     }
     const stage = stages.get(p.id);
-    if (stage === 'engage' && (p.named.length >= 3 || (p.named.length >= 1 && ROSTER.test(p.text)))) {
+    if (stage === 'engage' && (p.named.length >= 3 || (p.named.length >= 1 && ROSTER.test(text)))) {
       const roster = rosters.get(p.articleId);
       if (roster) for (const f of p.forces) roster.forces.add(f);
       else rosters.set(p.articleId, { forces: new Set(p.forces), passage: p });
@@ -204,7 +206,7 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
  * force in special measures". ("Forces in Engage include X" lists some, not all.)
  */
 const ROSTER =
-  /\bforces? (?:currently |now |still |presently )?(?:in|under)\b[^.;]{0,50}?\b(?:are|is)\b|\b(?:are|is) (?:now |currently )?the (?:only |other )?(?:two |three |four |five )?(?:police )?forces? (?:currently |now |still )?(?:in|under)\b/i;
+  /\bforces (?:are|remain) (?:currently |now |still )?(?:in|under)\b|\bforces? (?:currently |now |still |presently )?(?:in|under)\b[^.;]{0,50}?\b(?:are|is)\b|\b(?:are|is) (?:now |currently )?the (?:only |other )?(?:two |three |four |five )?(?:police )?forces? (?:currently |now |still )?(?:in|under)\b/i;
 
 /** Words by which a sentence that names no force points at the one in focus. */
 const REFERS =

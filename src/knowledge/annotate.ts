@@ -102,7 +102,7 @@ export function annotateArticle(
   const seen: string[] = [];
   let prevParagraph = -1;
   /** The line introducing a list ("The report found:"), while its items follow. */
-  let list: { speaker: Speaker | null; topic: Topic } | null = null;
+  let list: { speaker: Speaker | null; topic: Topic; text: string } | null = null;
   const passages: Passage[] = [];
 
   let section: string | null = null;
@@ -153,7 +153,8 @@ export function annotateArticle(
       if (known) mentioned(recent, known);
     }
     const topic = topicOf(s.text, speaker, inList ? list?.topic : sectionTopic(s.section));
-    if (!s.listItem) list = /:\s*$/.test(s.text) ? { speaker, topic } : null;
+    const lead = inList ? list?.text : undefined;
+    if (!s.listItem) list = /:\s*$/.test(s.text) ? { speaker, topic, text: s.text } : null;
     passages.push({
       id: `${articleId}#${s.paragraph}.${s.sentence}`,
       articleId,
@@ -167,6 +168,7 @@ export function annotateArticle(
       speakerTitle: speaker?.description || null,
       speakerRole: speaker?.role ?? null,
       topic,
+      ...(lead ? { lead } : {}),
     });
   });
   return nameTitledSpeakers(passages, people);

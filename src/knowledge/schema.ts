@@ -117,4 +117,6 @@ export interface Passage {
   speakerTitle: string | null;
   speakerRole: SpeakerRole | null;
   topic: Topic;
+  /** For an item of a list: the line that introduced it ("Three forces are in Engage:"), which it completes. */
+  lead?: string;
 }

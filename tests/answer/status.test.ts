@@ -164,6 +164,19 @@ describe('status timeline', () => {
     expect(a.status).toMatchObject({ stage: 'engage', note: expect.stringMatching(/2024-06-01/) });
   });
 
+  it('reads a bulleted list of the Engage forces as a roster, each item completing its lead line', () => {
+    const body = [
+      'As of June 2024, three forces are in Engage:',
+      '- Kent Police, since March 2024, over call handling',
+      '- Essex Police, since May 2024, over stalking cases',
+      'Gwent Police is no longer in Engage.',
+    ].join('\n');
+    const eng = engineOf(entry, { id: 'list-roster', published: '2024-06-01', body });
+    expect(eng.answer('/status kent').status?.stage).toBe('engage');
+    expect(eng.answer('/status gwent').status?.stage).toBe('scan');
+    expect(eng.answer('/status cleveland').status?.note).toMatch(/2024-06-01/);
+  });
+
   it('does not take a partial list ("include") as a roster', () => {
     const body = 'Forces in special measures include Kent Police and Essex Police.';
     const a = engineOf(entry, { id: 'partial', published: '2024-06-01', body }).answer('/status cleveland');
