@@ -146,7 +146,8 @@ export async function replyWithAnswer(
     withFeedback(
       renderAnswer(answer, opts),
       answer,
-      { question: query, channelId: interaction.channelId },
+      // A DM channel would say who asked: coverage gaps record no channel for DMs.
+      { question: query, channelId: interaction.inGuild() ? interaction.channelId : null },
       ctx,
     ),
   );

@@ -248,12 +248,13 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
       { mode: route.mode, intent: answer.intent, force: answer.force, answered: answer.answered },
       'question',
     );
-    const asked = { question: route.question, channelId: message.channelId };
+    // A DM channel would say who asked: coverage gaps record no channel for DMs.
+    const asked = { question: route.question, channelId: message.inGuild() ? message.channelId : null };
     if (!answer.answered && route.mode !== 'mention') {
       recordGap(ctx, {
         kind: 'abstained',
         question: route.question,
-        channel: message.channelId,
+        channel: asked.channelId,
         force: answer.force,
       });
       return; // nothing relevant: stay quiet

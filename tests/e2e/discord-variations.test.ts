@@ -6,7 +6,7 @@
  * REST failures and gateway reconnects. Each test asserts what a user would notice: one reply (never a ping),
  * or deliberate silence, and nothing crashing (errors logged, the next question answered).
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -318,6 +318,11 @@ describe('direct messages', () => {
     expect(embedOf(reply.body).title).toContain('West Midlands Police');
     const hello = await ask(fake, { guildId: null, content: 'hello there' });
     expect(embedOf(hello.reply.body).title).toBe('No answer from the sources');
+    // Recorded as a coverage gap without the DM channel (which would say who asked).
+    await bot?.ctx.gaps.flush();
+    const gaps = await readFile(path.join(dir ?? '', 'gaps.jsonl'), 'utf8');
+    expect(gaps).toContain('hello there');
+    expect(gaps).not.toContain(reply.channelId);
     const h = await fake.sendInteraction({
       type: 'command',
       name: 'status',
