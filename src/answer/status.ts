@@ -78,14 +78,43 @@ export function stageEvents(text: string, articleDate: string): StageEvent[] {
   const later = LATER_CLAUSE.exec(text)?.[1];
   const laterEvent = later ? datedStage(later, articleDate) : null;
   const main = text.replace(SUBORDINATE, ' ');
-  const mainEvent = laterEvent ?? (PAST_STAY.test(main) ? null : datedStage(main, articleDate));
-  if (mainEvent) events.push(mainEvent);
+  // "When inspectors are satisfied, the force is returned to routine monitoring" tells how it works.
+  const general = GENERAL.test(text);
+  const mainEvents = laterEvent ? [laterEvent] : general ? [] : coordinateEvents(main, articleDate);
+  const mainEvent = mainEvents[0] ?? null;
+  events.push(...mainEvents);
   for (const clause of text.match(SUBORDINATE) ?? []) {
     if (later && clause.includes(later)) continue;
     const e = datedStage(clause, articleDate);
     if (!e) continue;
     if (e.date !== articleDate) events.push(e);
     else if (!mainEvent && e.stage === 'scan' && SINCE_EXIT.test(clause)) events.push(e);
+  }
+  return events;
+}
+
+/** A sentence opening with a condition describes the process, not a force's stage. */
+const GENERAL = /^\s*(?:when|whenever|if|once|unless)\b/i;
+/** Where one main clause ends and another begins: "left Engage in 2023 but was returned to it in 2025". */
+const COORDINATE =
+  /\s+but\s+|;\s*|,\s+(?:and\s+|then\s+)?(?=(?:was|were|has|have|had|then|later|it)\b)|\s+and\s+(?=(?:was|were|has|had|then|later)\b)/i;
+const STAGE_NAME =
+  /[“"‘']?(?:special measures|engage|enhanced (?:level of )?monitoring|routine monitoring|scan)\b/i;
+
+/**
+ * The stages of each main clause of a sentence, each dated by its own years: "Cleveland left Engage in April
+ * 2023 but was returned to it in November 2025" is an exit then an entry. "It" after a move names the stage
+ * an earlier clause named.
+ */
+function coordinateEvents(main: string, articleDate: string): StageEvent[] {
+  const events: StageEvent[] = [];
+  let named: string | null = null;
+  for (let clause of main.split(COORDINATE)) {
+    if (named) clause = clause.replace(/\b(to|into|in|under|out of|from)\s+it\b/i, `$1 ${named}`);
+    named = STAGE_NAME.exec(clause)?.[0] ?? named;
+    if (PAST_STAY.test(clause)) continue;
+    const e = datedStage(clause, articleDate);
+    if (e) events.push(e);
   }
   return events;
 }
@@ -231,7 +260,7 @@ function evidenceForces(p: Passage): string[] {
 function rankEvidence(passages: Passage[], force: string): Passage[] {
   const weight = (p: Passage) =>
     (p.named.includes(force) ? 4 : 0) +
-    (p.forces[0] === force ? 2 : -3) +
+    (p.forces[0] === force ? 2 : p.forces[0] && !p.named.includes(p.forces[0]) ? -3 : 0) +
     (p.topic === 'status' ? 2 : 0) +
     (p.speakerRole === 'force' ? -3 : 0) +
     (p.named.length >= 3 ? -1 : 0);

@@ -89,6 +89,27 @@ describe('stageEvents', () => {
     ]);
   });
 
+  it('dates each main clause by its own years, and "it" is the stage named before', () => {
+    expect(
+      stageEvents(
+        'Cleveland Police left Engage in April 2023 but was returned to it in November 2025 over its handling of missing children.',
+        '2026-02-10',
+      ),
+    ).toEqual([
+      { stage: 'scan', date: '2023-04' },
+      { stage: 'engage', date: '2025-11' },
+    ]);
+  });
+
+  it('takes a sentence opening with a condition as how the process works, not news', () => {
+    expect(
+      stageEvents(
+        'When inspectors are satisfied that the causes of concern have been dealt with, the force is returned to routine monitoring.',
+        '2026-02-10',
+      ),
+    ).toEqual([]);
+  });
+
   it('reads "since leaving special measures" as out, now', () => {
     expect(
       stageEvents(
