@@ -7,6 +7,7 @@ import {
   type Message,
   type MessageComponentInteraction,
   MessageFlags,
+  MessageReferenceType,
   type ModalSubmitInteraction,
 } from 'discord.js';
 import { cutText, renderAnswer, renderError, renderNotice } from '../render/discord.js';
@@ -207,7 +208,7 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
       channelId: message.channelId,
       parentChannelId: channel.isThread() ? channel.parentId : null,
       mentionsBot: mentionsBot(message, botId),
-      replyToMessageId: message.reference?.messageId ?? null,
+      replyToMessageId: replyTarget(message),
       replyToBot: repliesToBot(message, botId),
       direct: !message.inGuild(),
     },
@@ -233,8 +234,9 @@ export async function handleMessage(message: Message, deps: EventDeps): Promise<
         await postReply(message, renderNotice(rateLimitNote(decision.retryAfterMs, decision.scope)), can);
       return;
     }
-    // "@bot" alone in reply to someone's question: that question is what they want answered.
-    const question = route.question || referencedQuestion(message, botId);
+    // "@bot" alone in reply to someone's question, or a question forwarded to the bot: answer that.
+    const question =
+      route.question || referencedQuestion(message, botId) || forwardedQuestion(message, botId);
     if (!question) {
       await postReply(message, renderNotice(HELP), can);
       return;
@@ -305,7 +307,7 @@ function mentionsBot(message: Message, botId: string): boolean {
  * a reply to an older answer still keeps its force.
  */
 function answeredForce(message: Message, botId: string, ctx: EventDeps['ctx']): string | null {
-  const ref = message.reference?.messageId;
+  const ref = replyTarget(message);
   const answer = ref ? message.channel.messages.cache.get(ref) : undefined;
   const title = answer?.author.id === botId ? answer.embeds[0]?.title : undefined;
   if (!title) return null;
@@ -314,15 +316,30 @@ function answeredForce(message: Message, botId: string, ctx: EventDeps['ctx']): 
 
 /** The text of the (human) message this one replies to, as a question; '' when there is none. */
 function referencedQuestion(message: Message, botId: string): string {
-  const ref = message.reference?.messageId;
+  const ref = replyTarget(message);
   const referenced = ref ? message.channel.messages.cache.get(ref) : undefined;
   if (!referenced || referenced.author.bot || referenced.webhookId) return '';
   return stripBotMention(referenced.content, botId).slice(0, MAX_QUESTION);
 }
 
+/** The text of a forwarded message (its snapshot), as a question; '' when this is not a forward. */
+function forwardedQuestion(message: Message, botId: string): string {
+  if (message.reference?.type !== MessageReferenceType.Forward) return '';
+  const snapshot = message.messageSnapshots.first();
+  return snapshot ? stripBotMention(snapshot.content, botId).slice(0, MAX_QUESTION) : '';
+}
+
+/** The message this one replies to (a reply, not a forward), if any. */
+function replyTarget(message: Message): string | null {
+  const ref = message.reference;
+  return ref?.messageId && (ref.type ?? MessageReferenceType.Default) === MessageReferenceType.Default
+    ? ref.messageId
+    : null;
+}
+
 /** A reply to one of the bot's messages (Discord sends the replied-to message, `referenced_message`). */
 function repliesToBot(message: Message, botId: string): boolean {
-  const ref = message.reference?.messageId;
+  const ref = replyTarget(message);
   if (!ref) return false;
   return (
     message.mentions.repliedUser?.id === botId || message.channel.messages.cache.get(ref)?.author.id === botId

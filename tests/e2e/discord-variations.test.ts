@@ -308,7 +308,7 @@ describe('mentions and replies', () => {
 });
 
 describe('direct messages', () => {
-  it('answers a question in a DM without a mention, replies to chatter there, and takes /status in a DM', async () => {
+  it('answers a question in a DM without a mention, replies to chatter there, answers a forwarded question, and takes /status in a DM', async () => {
     const { fake } = await start();
     const { reply } = await ask(fake, {
       guildId: null,
@@ -323,6 +323,14 @@ describe('direct messages', () => {
     const gaps = await readFile(path.join(dir ?? '', 'gaps.jsonl'), 'utf8');
     expect(gaps).toContain('hello there');
     expect(gaps).not.toContain(reply.channelId);
+    // A question seen in a server, forwarded to the bot (the forward's own text is empty).
+    const seen = await fake.sendMessage({
+      channelId: GENERAL,
+      author: { id: OTHER },
+      content: 'What did Wendy Williams say about Wiltshire?',
+    });
+    const forward = await ask(fake, { guildId: null, content: '', forwardOf: seen.message.id });
+    expect(embedOf(forward.reply.body).description).toContain('Wendy Williams');
     const h = await fake.sendInteraction({
       type: 'command',
       name: 'status',

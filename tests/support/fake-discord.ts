@@ -55,7 +55,8 @@
  * - Faults: `failRequests` fails REST requests like Discord (429 with Retry-After, 5xx, 4xx codes such as
  *   50013 or 10062); gateway `requestReconnect` (op 7), `invalidateSession` (op 9, resumable or not),
  *   `closeGateway(code)` (4000 resumable, 4009 not), `heartbeatAcks = false` (a zombie connection).
- * - Other Discord shapes: replies with the ping switched off (`mentionRepliedUser: false`), MESSAGE_CREATE
+ * - Other Discord shapes: replies with the ping switched off (`mentionRepliedUser: false`), forwarded
+ *   messages (`forwardOf`: `message_snapshots`), MESSAGE_CREATE
  *   without `channel_type` (`omitChannelType`), user-installed and private-channel interactions (`context`,
  *   `authorizingIntegrationOwners`), context menu commands (`commandType`), and `mutate` for anything else.
  *
@@ -411,6 +412,11 @@ export interface SendMessageInput {
   /** Prepends `<@botId> ` to the content if it does not mention the bot already. */
   mentionsBot?: boolean;
   messageReference?: { messageId: string; channelId?: string };
+  /**
+   * Forward a stored message (Discord's "Forward"): `message_reference` of type 1 and the forwarded
+   * message in `message_snapshots`; the forward's own `content` is usually empty.
+   */
+  forwardOf?: string;
   /**
    * For a reply: whether it pings the author of the message replied to (Discord's "@ ON", the default).
    * Off, that author is not in `mentions`, as with Discord.
@@ -2059,12 +2065,16 @@ class FakeDiscordServer implements FakeDiscord {
         ? { allowed_mentions: { parse: ['users', 'roles', 'everyone'], replied_user: false } }
         : {}),
     } as MessageBody;
+    const forwarded = input.forwardOf ? this.messages.get(input.forwardOf)?.message : undefined;
+    if (input.forwardOf && !forwarded)
+      throw new Error(`fake-discord: no stored message ${input.forwardOf} to forward`);
     const { message } = this.createMessage({
       channel,
       author,
       body,
       files: [],
       attachments: input.attachments ?? [],
+      ...(forwarded ? { forward: forwarded } : {}),
       ...(id ? { id } : {}),
       ...(input.type !== undefined ? { type: input.type } : {}),
       ...(input.webhookId ? { webhookId: input.webhookId } : {}),
@@ -2231,6 +2241,7 @@ class FakeDiscordServer implements FakeDiscord {
     ephemeral?: boolean;
     flags?: number;
     id?: string;
+    forward?: FakeMessage;
   }): StoredMessage {
     const { channel, body } = args;
     const ref = body.message_reference;
@@ -2264,6 +2275,32 @@ class FakeDiscordServer implements FakeDiscord {
       components: (body.components ?? []) as APIMessageTopLevelComponent[],
       ...(body.nonce !== undefined ? { nonce: body.nonce } : {}),
       ...(args.webhookId ? { webhook_id: args.webhookId } : {}),
+      ...(args.forward
+        ? {
+            message_reference: {
+              type: 1,
+              message_id: args.forward.id,
+              channel_id: args.forward.channel_id,
+              ...(args.forward.guild_id ? { guild_id: args.forward.guild_id } : {}),
+            },
+            message_snapshots: [
+              {
+                message: {
+                  type: args.forward.type,
+                  content: args.forward.content,
+                  embeds: args.forward.embeds,
+                  attachments: args.forward.attachments,
+                  timestamp: args.forward.timestamp,
+                  edited_timestamp: args.forward.edited_timestamp,
+                  flags: args.forward.flags ?? 0,
+                  mentions: args.forward.mentions,
+                  mention_roles: args.forward.mention_roles,
+                  components: args.forward.components ?? [],
+                },
+              },
+            ],
+          }
+        : {}),
       ...(referenced && ref
         ? {
             message_reference: {
