@@ -51,7 +51,7 @@ const LEAD_SPEAKER = new RegExp(
 );
 /** Trailing or mid-sentence attribution: `…,” she added.` / `…, the inspectorate said.` / `…, inspectors have said, …` */
 const TAIL_SPEAKER = new RegExp(
-  String.raw`(?:,|[,.!?]?[”"’])\s*(?<who>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[^,“”"‘]{2,80}?))\s+(?:has\s+|have\s+)?(?:also\s+)?(?:${SPEECH_VERBS})(?:\s+(?:on|in|last|this)\s+\w+)?\s*(?:[.,;]|$)`,
+  String.raw`(?:,|[,.!?]?[”"’])\s*(?<who>(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[^,“”"‘]{2,80}?))\s+(?:has\s+|have\s+)?(?:also\s+)?(?:${SPEECH_VERBS})(?:\s+(?:on|in|last|this)\s+\w+)?\s*(?:[.,;]|$|(?=\s+(?:when|as|after|before|while|during|at|from|outside|inside)\b))`,
   'u',
 );
 /** Verb-first attribution after a quote or clause: `…,” said HM Inspector Roy Wilsher.` / `…, says the report.` */
@@ -229,6 +229,8 @@ function findSpeaker(
 ): Speaker | null {
   const lead = LEAD_SPEAKER.exec(text);
   let who = lead?.groups?.who?.trim();
+  // "X, who became commissioner in 2023, said": the relative clause says what X is.
+  const aside = who ? (/,\s*who\s+([^,]+)/.exec(who)?.[1] ?? '') : '';
   if (who) who = cleanLeadSpeaker(who);
   if (!who) {
     const tail = TAIL_SPEAKER.exec(text);
@@ -238,7 +240,7 @@ function findSpeaker(
   if (!who) who = INVERTED_SPEAKER.exec(text)?.groups?.who?.trim();
   if (!who) who = ACCORDING_TO.exec(text)?.groups?.who?.trim();
   if (!who) return null;
-  return resolveSpeaker(who, names, focus, gazetteer, people, lastSpeaker, recent);
+  return resolveSpeaker(who, names, focus, gazetteer, people, lastSpeaker, recent, aside);
 }
 
 /** A person's name, perhaps after a title: "Sgt Mark Penhaligon", "Dr Jane Ode", "Kier Pritchard". */
@@ -285,11 +287,18 @@ function resolveSpeaker(
   people: Person[],
   lastSpeaker: Speaker | null,
   recent: Speaker[],
+  aside = '',
 ): Speaker | null {
   // "Mr. Pendleton" is "Mr Pendleton": a title's full stop is not the end of a name.
   const bare = who
     .replace(/^(?:but|and|so|then|however),?\s+/i, '')
+    .replace(/^(?:for|to|with|like|unlike)\s+(?=\p{Lu})/iu, '')
     .replace(/\b(Mr|Mrs|Ms|Dr|Prof|Sgt|Supt|Insp|Det|Cllr|Rev|Capt|Col)\./g, '$1');
+  // "Whitcombe says": a surname alone is the person introduced earlier.
+  if (/^\p{Lu}[\p{L}’'-]+$/u.test(bare)) {
+    const known = people.find((p) => p.surname === bare);
+    if (known) return known;
+  }
   if (PRONOUN_PERSON.test(bare)) return byPronoun(bare, recent) ?? (lastSpeaker?.person ? null : lastSpeaker);
   if (PRONOUN_ORG.test(bare)) {
     // "It said…" continues the last organisation to speak; "the force said…" is always the force.
@@ -314,7 +323,8 @@ function resolveSpeaker(
       return known;
     }
     if (personName.includes(' ')) {
-      const role = roleOf(bare);
+      const role =
+        roleOf(bare) === 'other' && !OTHER_WORDS.test(bare) && aside ? roleOf(aside) : roleOf(bare);
       const person: Person = {
         name: personName,
         surname,

@@ -271,3 +271,24 @@ describe('pronouns', () => {
     expect(speakerOf('"Burglary outcomes')).toBe('Joanna Pryce-Whittle');
   });
 });
+
+describe('long reads', () => {
+  it('follows a person introduced with a relative clause, by surname and in the present tense', () => {
+    const kb = engineOf({
+      id: 'long-read',
+      published: '2025-10-18',
+      body: [
+        'The Metropolitan Police Service remains in Engage.',
+        'For Sir Daniel Whitcombe, who became commissioner in early 2023, the verdict was no surprise, he insists.',
+        '“I would rather be told the truth,” Whitcombe says when we meet in his office.',
+        'Tom Latchford, who chairs the Police Federation branch, says morale has recovered.',
+        'Whitcombe accepts that some cases are still handled badly.',
+        'He has promised that every burglary will be attended.',
+      ].join('\n'),
+    }).kb;
+    const at = (start: string) => kb.passages.find((p) => p.text.startsWith(start));
+    expect(at('“I would rather')).toMatchObject({ speaker: 'Daniel Whitcombe', speakerRole: 'force' });
+    expect(at('Tom Latchford')).toMatchObject({ speaker: 'Tom Latchford', speakerRole: 'other' });
+    expect(at('He has promised')?.speaker).toBe('Daniel Whitcombe');
+  });
+});
