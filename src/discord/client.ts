@@ -52,6 +52,16 @@ export interface BotOptions {
  */
 export const WAIT_GUILD_TIMEOUT_MS = 2000;
 
+/** Why Discord closed a gateway connection for good (the codes discord.js does not reconnect after). */
+const UNRECOVERABLE: Record<number, string> = {
+  4004: 'the token was refused (DISCORD_TOKEN: Developer Portal → Bot → Reset Token)',
+  4010: 'invalid shard (SHARD_COUNT / SHARD_LIST)',
+  4011: 'sharding required (npm run start:sharded)',
+  4012: 'invalid API version',
+  4013: 'invalid intents',
+  4014: 'disallowed intents (enable the Message Content intent: Developer Portal → Bot)',
+};
+
 /** The intents the bot asks for: servers, their messages (Message Content is privileged) and DMs. */
 export const INTENTS = [
   GatewayIntentBits.Guilds,
@@ -141,8 +151,12 @@ export async function createBot(opts: BotOptions): Promise<Bot> {
   client.on(Events.Error, (err) => logger.error({ err }, 'discord.js error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord.js warning'));
   client.on(Events.ShardError, (err, shard) => logger.warn({ err, shard }, 'gateway connection error'));
+  // discord.js emits this only for close codes it will not reconnect after: the bot needs fixing and a restart.
   client.on(Events.ShardDisconnect, (event, shard) =>
-    logger.warn({ code: event.code, shard }, 'gateway disconnected'),
+    logger.error(
+      { code: event.code, shard },
+      `gateway closed for good, not reconnecting: ${UNRECOVERABLE[event.code] ?? 'see the close code'}; restart the bot`,
+    ),
   );
   client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, 'gateway reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));

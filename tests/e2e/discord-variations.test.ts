@@ -1021,6 +1021,17 @@ describe('gateway reconnects', () => {
     expectOneOfEverything(bot);
   });
 
+  it('a close Discord does not reconnect after (4004) is one error naming the fix; nothing throws', async () => {
+    const { fake, bot } = await start();
+    fake.closeGateway(4004, 'Authentication failed.');
+    await sleep(200);
+    const errors = errorLogs();
+    expect(errors).toHaveLength(1);
+    expect(errors[0].msg).toMatch(/gateway closed for good.*token was refused.*restart the bot/);
+    expect(fake.identifies).toHaveLength(1); // no reconnect loop
+    await bot.stop();
+  });
+
   it('heartbeats never ACKed: discord.js drops the zombie connection, resumes, and the bot answers', async () => {
     const { fake, bot } = await start({ fake: { heartbeatIntervalMs: 60 } });
     const resumed = untilResumed(bot);
