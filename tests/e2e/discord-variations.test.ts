@@ -528,7 +528,7 @@ describe('channel permissions', () => {
 });
 
 describe('REST failures on replies', () => {
-  it('waits out a 429 on a message reply and on an interaction reply, and retries a 500', async () => {
+  it('waits out a 429 (per route or global) on a message reply and on an interaction reply, and retries a 500', async () => {
     const { fake } = await start();
     fake.failRequests({
       method: 'POST',
@@ -552,6 +552,9 @@ describe('REST failures on replies', () => {
     const res = await h.waitForResponse();
     expect(res.latencyMs).toBeGreaterThanOrEqual(300);
     expect(res.latencyMs).toBeLessThan(3000);
+    fake.failRequests({ path: '/callback', status: 429, retryAfterMs: 200, global: true });
+    const global = await fake.sendInteraction({ type: 'command', name: 'forces' });
+    expect((await global.waitForResponse()).latencyMs).toBeGreaterThanOrEqual(200);
     fake.failRequests({ path: '/callback', status: 500 });
     const h2 = await fake.sendInteraction({
       type: 'command',
