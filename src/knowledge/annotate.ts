@@ -92,7 +92,14 @@ export function annotateArticle(
   gazetteer: Gazetteer,
 ): Passage[] {
   const people: Person[] = [];
-  const named = sentences.map((s) => unique(gazetteer.mentions(s.text).map((m) => m.slug)));
+  const named = sentences.map((s) =>
+    unique(
+      gazetteer
+        .mentions(s.text)
+        .filter((m) => !BIOGRAPHY.test(s.text.slice(0, m.start)))
+        .map((m) => m.slug),
+    ),
+  );
   let focus: string | null = named.find((n) => n.length > 0)?.[0] ?? null;
   let lastSpeaker: Speaker | null = null;
   /** People in the order last spoken of, most recent first: who "he" or "she" may be. */
@@ -122,6 +129,7 @@ export function annotateArticle(
     // A quote carried over from the previous paragraph ("continuing quote") or sentence.
     const continuing = quoteOpen && (startsQuote || !newParagraph);
 
+    rememberTitledPeople(s.text, names[0] ?? focus, gazetteer, people);
     let speaker = findSpeaker(s.text, names, focus, gazetteer, people, lastSpeaker, recent);
     if (!speaker && (continuing || (startsQuote && isWhollyQuoted(s.text)))) speaker = lastSpeaker;
     // "Inspectors found:" then bullets: each item is what the line before the list said.
@@ -247,6 +255,20 @@ function findSpeaker(
 const NAMED_PERSON =
   /^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Sgt|Supt|Cllr|Det|PC|DC|DS|DI|DCI|Insp)\.?\s+)?\p{Lu}[\p{L}’'-]+(?:\s+\p{Lu}[\p{L}’'-]+){1,3}$/u;
 
+/** A force in someone's past: "X, who joined the constabulary from Thames Valley Police, said…" is not about it. */
+const BIOGRAPHY =
+  /,\s*(?:who|having|formerly|previously)\b[^,;]*\b(?:joined|moved|came|transferred|served|worked|was)\b[^,;]*\b(?:from|at|with|in|of)\s+(?:the\s+)?$/i;
+
+/** A phrase that sets the scene before the speaker: "Responding to the letter,", "In a statement,", "Asked why,". */
+const LEADING_PHRASE = /^(?:\p{L}+ing|in|on|at|after|asked|writing|speaking|responding|appearing)\b/iu;
+
+/**
+ * A person named with their rank anywhere in a sentence ("In a letter to Chief Constable Alun Pritchard"),
+ * so that "Chief Constable Pritchard said" later is known to be them.
+ */
+const TITLED_PERSON =
+  /\b(HM (?:Chief )?Inspector of Constabulary|(?:Deputy |Assistant |Temporary |Acting )?Chief Constable|(?:Deputy |Assistant )?Commissioner|(?:Police(?:,)? (?:Fire )?and Crime )?Commissioner|(?:Chief )?Superintendent)\s+(\p{Lu}[\p{L}’'-]+(?:\s+\p{Lu}[\p{L}’'-]+){1,2})\b/gu;
+
 const CONJUNCTION = '(?:after|before|because|when|since|while|although|though|once|until|as|so)';
 
 /**
@@ -269,6 +291,8 @@ function cleanLeadSpeaker(raw: string): string | undefined {
     const first = parts[0]?.trim() ?? '';
     if (/^(?:of|from|at|for|in)\b/.test(last))
       who = parts.slice(0, -1).join(',').split(',').at(-1)?.trim() ?? who;
+    // "Responding to the letter, Chief Constable Pritchard": a leading phrase, then the speaker.
+    else if (LEADING_PHRASE.test(first)) who = last;
     // "Sgt Mark Penhaligon, chair of the Police Federation": the name, and what he is.
     else if (parts.length === 2 && NAMED_PERSON.test(first) && /^(?:\p{Ll}|the\b|a\b)/u.test(last))
       who = `${first}, ${last}`;
@@ -356,6 +380,41 @@ function resolveSpeaker(
   };
 }
 
+/** Adds the people a sentence names with their rank (see `TITLED_PERSON`) to those the article knows. */
+function rememberTitledPeople(
+  text: string,
+  focus: string | null,
+  gazetteer: Gazetteer,
+  people: Person[],
+): void {
+  const mentions = gazetteer.mentions(text);
+  for (const m of text.matchAll(TITLED_PERSON)) {
+    const [title = '', name = ''] = [m[1], m[2]];
+    if (gazetteer.mentions(name).length > 0) continue;
+    const surname = name.split(/\s+/).at(-1) ?? name;
+    if (people.some((p) => p.name === name || p.surname === surname)) continue;
+    // Their force is the one named right beside them ("Kent Police Chief Constable X", "X, of Kent
+    // Police"), else the one the story is about: not "who joined from Thames Valley Police".
+    const start = m.index;
+    const end = start + m[0].length;
+    const beside = mentions.find(
+      (f) =>
+        (f.end <= start && start - f.end <= 3) ||
+        (f.start >= end && /^,?\s+(?:of|at)\s+(?:the\s+)?$/.test(text.slice(end, f.start))),
+    );
+    const role = roleOf(title);
+    people.push({
+      name,
+      surname,
+      title: titleOf(title),
+      role,
+      force: role === 'inspectorate' ? null : (beside?.slug ?? focus),
+      person: true,
+      description: title,
+    });
+  }
+}
+
 /** Moves a person to the front of the recently mentioned. */
 function mentioned(recent: Speaker[], person: Speaker): void {
   const at = recent.indexOf(person);
@@ -421,7 +480,9 @@ function extractPersonName(who: string, gazetteer: Gazetteer): string | null {
     const candidate = words.join(' ');
     if (
       words.length >= 2 ||
-      /^(?:mr|mrs|ms|miss|dr|prof|sgt|supt|cllr|constable|commissioner|sir|dame)\b/i.test(run)
+      /^(?:mr|mrs|ms|miss|dr|prof|sgt|supt|cllr|constable|chief|deputy|assistant|superintendent|commissioner|sir|dame)\b/i.test(
+        run,
+      )
     ) {
       if (!best || candidate.split(' ').length > best.split(' ').length) best = candidate;
     }

@@ -292,3 +292,29 @@ describe('long reads', () => {
     expect(at('He has promised')?.speaker).toBe('Daniel Whitcombe');
   });
 });
+
+describe('people named with their rank', () => {
+  const kb = engineOf({
+    id: 'ranks',
+    published: '2023-04-20',
+    body: [
+      'Gwent Police has been moved into Engage.',
+      'In a letter to Chief Constable Alun Pritchard, inspectors set out two causes of concern.',
+      'Responding to the letter, Chief Constable Pritchard said: “I accept the inspectorate’s findings.”',
+      'Chief Constable Donna Fairweather, who joined the force from Thames Valley Police in 2021, said Gwent would improve.',
+    ].join('\n'),
+  }).kb;
+  const at = (start: string) => kb.passages.find((p) => p.text.startsWith(start));
+
+  it('knows a person first named in passing, and a leading phrase is not part of the speaker', () => {
+    expect(at('Responding to the letter')).toMatchObject({
+      speaker: 'Alun Pritchard',
+      speakerRole: 'force',
+      forces: ['gwent'],
+    });
+  });
+
+  it('does not take a force in someone’s past for the one the sentence is about', () => {
+    expect(at('Chief Constable Donna Fairweather')).toMatchObject({ forces: ['gwent'], named: ['gwent'] });
+  });
+});
