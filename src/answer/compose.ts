@@ -98,10 +98,18 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
   if ((intent === 'findings' || intent === 'responses') && force) {
     // "What went wrong at X?" asks for the findings; only other words narrow the search.
     const narrowing = concepts.filter((c) => !isListWord(engine, c));
-    if (parsed.command || narrowing.length === 0) return topicListAnswer(b, force.slug, intent);
-    return askAnswer(b, narrowing, force.slug, intent === 'findings' ? 'finding' : 'response', {
-      spoken: intent === 'responses',
-    });
+    const years = narrowing.filter((c) => YEAR_TERM.test(c.label)).map((c) => c.label);
+    const words = narrowing.filter((c) => !YEAR_TERM.test(c.label));
+    if (parsed.command || words.length === 0)
+      return topicListAnswer(b, intent, topicPassages(b, force.slug, intent, { years }));
+    // "What did inspectors find about X's control room?": the findings, those on the control room first.
+    const topic = intent === 'findings' ? 'finding' : 'response';
+    const relevant = new Map<string, number>();
+    for (const h of engine.index.search(words, { force: force.slug, topic, limit: 100 }))
+      if (h.coverage >= MIN_COVERAGE) relevant.set(h.passage.id, h.score);
+    const listed = topicPassages(b, force.slug, intent, { years, relevant });
+    if (listed[0] && relevant.has(listed[0].id)) return topicListAnswer(b, intent, listed);
+    return askAnswer(b, narrowing, force.slug, topic, { spoken: intent === 'responses' });
   }
   // Schools, hospitals and councils are put into special measures too; this knowledge base is about police.
   if (!force && ENGAGE_TERMS.test(parsed.text) && OTHER_INSTITUTION.test(parsed.text))
@@ -395,7 +403,20 @@ function whyFromHistory(b: AnswerBuilder, force: string): Answer | null {
   return b.done(`Why ${b.forceName} was put into Engage (“special measures”), as the sources recall it:`);
 }
 
-function topicListAnswer(b: AnswerBuilder, force: string, intent: 'findings' | 'responses'): Answer {
+interface ListOptions {
+  /** Years the question names: articles published then come first. */
+  years?: readonly string[];
+  /** Passages matching the rest of the question, with their scores: they come first. */
+  relevant?: ReadonlyMap<string, number>;
+}
+
+/** A force's findings or responses, in the order a list shows them (see `ListOptions`), newest article first. */
+function topicPassages(
+  b: AnswerBuilder,
+  force: string,
+  intent: 'findings' | 'responses',
+  opts: ListOptions = {},
+): Passage[] {
   const topic: Topic = intent === 'findings' ? 'finding' : 'response';
   const passages = b.engine.kb.passages.filter(
     (p) =>
@@ -406,14 +427,25 @@ function topicListAnswer(b: AnswerBuilder, force: string, intent: 'findings' | '
           (p.speakerRole === 'inspectorate' || (p.speakerRole !== 'force' && FINDING_WORDS.test(p.text))))),
   );
   const date = (p: Passage) => b.engine.kb.articles.get(p.articleId)?.published ?? '';
-  passages.sort(
+  const relevance = (p: Passage) => opts.relevant?.get(p.id) ?? 0;
+  const inYear = (p: Passage) => Number(opts.years?.some((y) => date(p).startsWith(y)) ?? false);
+  return passages.sort(
     (x, y) =>
+      relevance(y) - relevance(x) ||
+      inYear(y) - inYear(x) ||
       date(y).localeCompare(date(x)) ||
       x.articleId.localeCompare(y.articleId) ||
       // Sentences about this force first, then the ones that merely mention it.
       Number(y.forces[0] === force) - Number(x.forces[0] === force) ||
       x.position - y.position,
   );
+}
+
+function topicListAnswer(
+  b: AnswerBuilder,
+  intent: 'findings' | 'responses',
+  passages: readonly Passage[],
+): Answer {
   if (passages.length === 0)
     return b.abstain(
       intent === 'findings'

@@ -259,6 +259,10 @@ const NAMED_PERSON =
 const BIOGRAPHY =
   /,\s*(?:who|having|formerly|previously)\b[^,;]*\b(?:joined|moved|came|transferred|served|worked|was)\b[^,;]*\b(?:from|at|with|in|of)\s+(?:the\s+)?$/i;
 
+/** When it was said, before who said it: "In October last year HM Inspector X wrote…", "Last week, the force said…". */
+const TIME_LEAD =
+  /^(?:(?:in|on|by|during|since|from)\s+)?(?:(?:early|late|mid-?)\s*)?(?:january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|winter|last (?:week|month|year)|this (?:week|month|year)|earlier this (?:week|month|year)|\d{4})(?:\s+(?:last|this|next)\s+year|\s+\d{4})?,?\s+(?=\p{Lu})/iu;
+
 /** A phrase that sets the scene before the speaker: "Responding to the letter,", "In a statement,", "Asked why,". */
 const LEADING_PHRASE = /^(?:\p{L}+ing|in|on|at|after|asked|writing|speaking|responding|appearing)\b/iu;
 
@@ -317,6 +321,7 @@ function resolveSpeaker(
   const bare = who
     .replace(/^(?:but|and|so|then|however),?\s+/i, '')
     .replace(/^(?:for|to|with|like|unlike)\s+(?=\p{Lu})/iu, '')
+    .replace(TIME_LEAD, '')
     .replace(/\b(Mr|Mrs|Ms|Dr|Prof|Sgt|Supt|Insp|Det|Cllr|Rev|Capt|Col)\./g, '$1');
   // "Whitcombe says": a surname alone is the person introduced earlier.
   if (/^\p{Lu}[\p{L}’'-]+$/u.test(bare)) {

@@ -215,3 +215,26 @@ describe('why-questions', () => {
     expect(a.citations[0]?.text).toMatch(/systemic concerns/);
   });
 });
+
+describe('findings about one part of a force’s work', () => {
+  const eng = engineOf({
+    id: 'derbyshire',
+    published: '2025-07-10',
+    body: [
+      'In October last year HM Inspector of Constabulary Rebecca Thorne wrote to Derbyshire Constabulary to say it was being placed in Engage after an inspection of its control room.',
+      'Inspectors found:',
+      '- only 58 percent of 999 calls were answered within 10 seconds;',
+      '- callers could wait more than an hour for a 101 call to be answered.',
+      'Inspectors also found that stalking cases were not always recorded.',
+    ].join('\n'),
+  });
+
+  it('lists the findings, those that match the question first, not only sentences with its words', () => {
+    const a = eng.answer("What did inspectors find about Derbyshire's control room?");
+    expect(a).toMatchObject({ intent: 'findings', force: 'derbyshire', answered: true });
+    const cited = a.citations.map((c) => c.text);
+    expect(cited[0]).toMatch(/inspection of its control room/);
+    expect(cited).toContain('only 58 percent of 999 calls were answered within 10 seconds;');
+    expect(a.citations[0]?.speaker).toBe('Rebecca Thorne');
+  });
+});
