@@ -7,6 +7,7 @@ import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
 import { buildPassageIndex } from '../search/index.js';
 import { type ParsedQuery, parseQuery } from './intent.js';
 import { personAsked, type QuotedPerson } from './people.js';
+import { policingArticles } from './policing.js';
 import { buildStatuses, type ForceStatus, statusUntil } from './status.js';
 import type { Answer, Citation, ForceStatusRow, Intent, Source, StatusInfo } from './types.js';
 
@@ -212,6 +213,9 @@ function askAnswer(
   // "What did X say…" is answered by what someone said, not by narration — when their words answer it.
   if (bySpeaker.some((h) => h.coverage >= MIN_COVERAGE)) hits = bySpeaker;
   else if (opts.spoken) hits = hits.filter((h) => h.passage.speaker !== null);
+  // An article with no policing in it (a school in special measures) answers nothing here.
+  const policing = policingArticles(b.engine.kb);
+  hits = hits.filter((h) => policing.has(h.passage.articleId));
   hits.sort((x, y) => y.score - x.score);
   if (quantity) {
     // The number is an idea of the question the sentence must also carry.

@@ -1,5 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import type { Passage } from '../knowledge/schema.js';
+import { policingArticles } from './policing.js';
 
 /** Someone the articles quote by name, with everything they are quoted as saying. */
 export interface QuotedPerson {
@@ -33,7 +34,11 @@ export function quotedPeople(kb: KnowledgeBase): QuotedPerson[] {
     list.push(p);
     byName.set(p.speaker, list);
   }
-  const people = [...byName].map(([name, passages]) => ({ name, passages, force: mainForce(passages) }));
+  const policing = policingArticles(kb);
+  const people = [...byName]
+    .map(([name, passages]) => ({ name, passages: passages.filter((p) => policing.has(p.articleId)) }))
+    .filter((x) => x.passages.length > 0)
+    .map((x) => ({ ...x, force: mainForce(x.passages) }));
   cache.set(kb, people);
   return people;
 }

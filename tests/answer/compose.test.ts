@@ -238,3 +238,29 @@ describe('findings about one part of a force’s work', () => {
     expect(a.citations[0]?.speaker).toBe('Rebecca Thorne');
   });
 });
+
+describe('articles with no policing in them', () => {
+  const eng = engineOf(
+    {
+      id: 'academy',
+      published: '2024-06-20',
+      body: [
+        'Thameside Academy in Gravesend has been placed in special measures by Ofsted.',
+        'Inspectors found that safeguarding records were incomplete.',
+        'Headteacher Dr Ruth Farrant said: “We accept the report and are already acting on it.”',
+      ].join('\n'),
+    },
+    { id: 'kent', published: '2024-03-08', body: 'Kent Police has been taken out of special measures.' },
+  );
+
+  it.each([
+    'what did dr farrant say about the ofsted report',
+    'What did Ofsted say about the academy’s safeguarding records?',
+  ])('%s → not answered from them', (q) => {
+    expect(eng.answer(q).answered).toBe(false);
+  });
+
+  it('still answers about the police', () => {
+    expect(eng.answer('/status kent').status?.stage).toBe('scan');
+  });
+});
