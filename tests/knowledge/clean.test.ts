@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanParagraphs } from '../../src/knowledge/clean.js';
 import { plainLine } from '../../src/knowledge/markdown.js';
 
-const seedsDir = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
+const seedsDir = fileURLToPath(new URL('../fixtures/shared/seeds/', import.meta.url));
 const fixturesDir = fileURLToPath(new URL('../fixtures/furniture/', import.meta.url));
 
 /** Expected furniture for one fixture article, stored beside it as `<name>.json`. */

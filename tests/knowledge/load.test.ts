@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,22 @@ const good = (id: string, date = '2024-03-01') =>
   `---\nid: ${id}\ntitle: T\npublisher: P\npublished: ${date}\n---\nSurrey Police was put into special measures.\n`;
 
 describe('loadKnowledgeFolder', () => {
+  it.each([
+    [
+      '000_1765b456dc4bf613.txt',
+      'sky-news-2023-11-24-west-midlands-special-measures',
+      'Sky News',
+      '2023-11-24',
+    ],
+    ['004_c2bed89ddd0e713f.txt', 'pa-2022-07-07-wiltshire-police-report', 'Press Association', '2022-07-07'],
+  ])('keeps seed %s as article %s, its text unchanged', async (seed, id, publisher, published) => {
+    const { articles } = await loadKnowledgeFolder(KNOWLEDGE_DIR);
+    const lines = readFileSync(path.join(import.meta.dirname, '../fixtures/shared/seeds', seed), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
+    expect(articles.find((a) => a.id === id)).toMatchObject({ publisher, published, paragraphs: lines });
+  });
+
   it('loads the bundled knowledge without issues', async () => {
     const loaded = await loadKnowledgeFolder(KNOWLEDGE_DIR);
     expect(loaded.issues).toEqual([]);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { segmentSentences } from '../../src/knowledge/segment.js';
 
 const shared = (relative: string): string =>
-  fileURLToPath(new URL(`../../../shared/${relative}`, import.meta.url));
+  fileURLToPath(new URL(`../fixtures/shared/${relative}`, import.meta.url));
 
 interface GoldenCase {
   name: string;
