@@ -20,7 +20,13 @@ const COMMAND_RE = new RegExp(`^\\s*/?(${COMMANDS.join('|')})\\b(?::)?\\s*(.*)$`
 const STAGE_WORDS =
   /\b(?:special measures|engage|enhanced (?:level of )?monitoring|monitoring|scan|status|stage|routine monitoring)\b/i;
 const LIST_FORCES =
-  /\b(?:which|what|list|how many|all|every|name)\b[^?]{0,40}\bforces?\b|\bforces\b[^?]{0,30}\b(?:are|in|under)\b[^?]{0,30}\b(?:special measures|engage|enhanced monitoring|monitoring)\b/i;
+  /\b(?:which|what|how many)\b[^?]{0,40}\bforces\b|\b(?:list|name|all|every|each)\b[^?]{0,40}\bforces?\b|\bwhich (?:police )?force\b|\bforces\b[^?]{0,30}\b(?:are|in|under)\b[^?]{0,30}\b(?:special measures|engage|enhanced monitoring|monitoring)\b/i;
+/** Questions that ask something else about forces in Engage: "who chairs the group that oversees forces in Engage?" */
+const NOT_A_LIST =
+  /^\s*(?:who|why|how(?! many)|when|where|does|do|is|can|could|should|would|in plain terms)\b/i;
+/** "How much extra cash did X find…": a number is asked for, whatever the verb. */
+const QUANTITY_QUESTION =
+  /^\s*(?:how (?:much|many|long|often|fast|quickly)|what (?:share|proportion|percentage|number|fraction|rate))\b/i;
 /**
  * A status question asks yes/no or when: "is X still in…", "has X left…", "when was X put into…", "X status",
  * or names no question at all ("gmp special measures?"). "What does X need to improve after leaving Engage?"
@@ -68,14 +74,16 @@ export function parseQuery(
   const found = gazetteer.findInQuestion(q)[0] ?? null;
   const force = found ?? (contextForce ? { slug: contextForce, score: 0.5, via: 'slug' as const } : null);
   const base = { force, unknownForce: null, text: q, command: false };
-  if (!found && LIST_FORCES.test(q) && STAGE_WORDS.test(q)) return { ...base, intent: 'forces', force: null };
+  if (!found && LIST_FORCES.test(q) && STAGE_WORDS.test(q) && !NOT_A_LIST.test(q))
+    return { ...base, intent: 'forces', force: null };
   if (!found && SOURCES.test(q)) return { ...base, intent: 'sources', force: null };
   if (force && STAGE_WORDS.test(q) && STATUS_SHAPE.test(q) && !SAY_WORDS.test(q) && !FIND_WORDS.test(q))
     return { ...base, intent: 'status' };
   // "What did inspectors say about X?", "what did the HMIC letter to the Met say?": what they found.
   if (force && INSPECTORATE_SAYS.test(q)) return { ...base, intent: 'findings' };
   if (force && SAY_WORDS.test(q)) return { ...base, intent: 'responses' };
-  if (force && FIND_WORDS.test(q) && !SAY_WORDS.test(q)) return { ...base, intent: 'findings' };
+  if (force && FIND_WORDS.test(q) && !SAY_WORDS.test(q) && !QUANTITY_QUESTION.test(q))
+    return { ...base, intent: 'findings' };
   return { ...base, intent: 'ask' };
 }
 

@@ -36,6 +36,10 @@ describe('parseQuery', () => {
     ['how did west midlands police respond to the inspection?', 'responses', 'west-midlands'],
     ['how did durham react to the inspectorate’s letter?', 'responses', 'durham'],
     ['which forces are in special measures?', 'forces', null],
+    ['list every force currently under Engage', 'forces', null],
+    ['who chairs the group that oversees forces in engage?', 'ask', null],
+    ['In plain terms, what happens to a force that goes into special measures?', 'ask', null],
+    ['How much extra cash did Merseyside’s commissioner find for victims?', 'ask', 'merseyside'],
     ['list the forces under enhanced monitoring', 'forces', null],
     ['what is the capital of France?', 'ask', null],
   ])('reads the question %s', (q, intent, force) => {
