@@ -18,7 +18,60 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
   which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours
   yourself yourselves tell know please also still currently now just will shall may might must get got s
-  one ones anything something thing things say said says tells told much many done`.split(/\s+/),
+  one ones anything something thing things say said says tells told much many done
+  whats hows whos wheres whens whys thats theres dont doesnt didnt isnt arent wasnt werent cant wont hasnt
+  havent im ive youre theyre basically actually exactly really simply kindly`.split(/\s+/),
+);
+
+/**
+ * Irregular forms the stemmer cannot join to their verb ("went", "found", "spent"): a question says "goes
+ * back", the article "went back". "Met" is left alone: it is also the force.
+ */
+const IRREGULAR: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    go: 'goes went gone',
+    find: 'found',
+    leave: 'left',
+    lead: 'led',
+    fall: 'fell fallen',
+    see: 'saw seen',
+    rise: 'rose risen',
+    lose: 'lost',
+    win: 'won',
+    spend: 'spent',
+    come: 'came',
+    take: 'took taken',
+    give: 'gave given',
+    make: 'made',
+    bring: 'brought',
+    buy: 'bought',
+    catch: 'caught',
+    keep: 'kept',
+    hold: 'held',
+    send: 'sent',
+    begin: 'began begun',
+    choose: 'chose chosen',
+    write: 'wrote written',
+    know: 'knew known',
+    grow: 'grew grown',
+    show: 'shown',
+    break: 'broke broken',
+    hide: 'hid hidden',
+    seek: 'sought',
+    think: 'thought',
+    feel: 'felt',
+    hear: 'heard',
+    mean: 'meant',
+    stand: 'stood',
+    understand: 'understood',
+    run: 'ran',
+    strike: 'struck',
+    drive: 'drove driven',
+    speak: 'spoke spoken',
+    steal: 'stole stolen',
+    withdraw: 'withdrew withdrawn',
+    undertake: 'undertook undertaken',
+  }).flatMap(([base, forms]) => forms.split(' ').map((f) => [f, base] as const)),
 );
 
 /** Words that stemming would damage and that users type as they are. */
@@ -66,7 +119,7 @@ export function createAnalyzer(protectedWords: Iterable<string>): Analyzer {
       t = t.replace(/'s$|'$/, '');
       if (t.length === 0 || STOP_WORDS.has(t)) out = null;
       else if (keep.has(t) || /\d/.test(t)) out = t;
-      else out = stemmer(t.replace(/'/g, ''));
+      else out = stemmer(IRREGULAR.get(t) ?? t.replace(/'/g, ''));
     }
     if (cache.size < 200_000) cache.set(token, out);
     return out;

@@ -46,3 +46,14 @@ describe('search in the words people use', () => {
     expect(engine.answer('Trending now').answered).toBe(false);
   });
 });
+
+describe('the analyzer', () => {
+  it('joins irregular verb forms to their verb and drops contractions typed without apostrophes', async () => {
+    const { createAnalyzer } = await import('../../src/search/analyzer.js');
+    const a = createAnalyzer(['Met']);
+    expect(a.terms('the inspectors went back')).toEqual(a.terms('inspectors go back'));
+    expect(a.terms('it found failings')).toEqual(a.terms('it finds failings'));
+    expect(a.terms('whats the difference')).toEqual(a.terms('difference'));
+    expect(a.terms('the Met')).toEqual(['met']);
+  });
+});
