@@ -54,10 +54,20 @@ export function parseArticleFile(file: string, bytes: Uint8Array, opts: { today:
       'missing front matter: start the file with a "---" line, then id, title, publisher and published (YYYY-MM-DD), then "---"',
     );
   let data: unknown;
+  const leniency: KnowledgeIssue[] = [];
   try {
     data = parseYaml(fm[1] ?? '');
   } catch (err) {
-    return fail(`front matter is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    const reason = (err as Error).message.split('\n')[0]?.replace(/:\s*$/, '');
+    // "title: Kent Police: the verdict" is not YAML, but its meaning is plain: read it line by line.
+    const lines = fieldLines(fm[1] ?? '');
+    if (!lines) return fail(`front matter is not valid YAML: ${reason}`);
+    data = lines;
+    leniency.push({
+      file,
+      severity: 'warning',
+      message: `front matter is not valid YAML (${reason}); read as one "field: value" per line. Put values containing ": " in quotes`,
+    });
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     return fail('front matter must be "field: value" lines (id, title, publisher, published)');
@@ -97,7 +107,35 @@ export function parseArticleFile(file: string, bytes: Uint8Array, opts: { today:
   if (paragraphs.length === 0)
     issues.push({ file, severity: 'error', message: 'the article has no text after the front matter' });
   if (issues.length) return { ok: false, issues };
-  return { ok: true, article: { ...meta, file, paragraphs }, warnings };
+  return { ok: true, article: { ...meta, file, paragraphs }, warnings: [...leniency, ...warnings] };
+}
+
+/**
+ * Front matter read as plain "field: value" lines, the first ": " ending the name; quotes around a value
+ * are removed and a `[a, b]` list is split. Null when a line is not of that shape.
+ */
+function fieldLines(text: string): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    const m = /^([A-Za-z_][\w-]*):[ \t]*(.*)$/.exec(line);
+    if (!m?.[1]) return null;
+    const value = (m[2] ?? '').trim();
+    // Unbalanced YAML syntax is a real mistake, not a colon in a title: leave it to the YAML error.
+    if (/^[[{"']/.test(value) && !/^(?:\[.*\]|"[^"]*"|'[^']*')$/.test(value)) return null;
+    const list = /^\[(.*)\]$/.exec(value);
+    out[m[1]] = list
+      ? (list[1] ?? '')
+          .split(',')
+          .map((v) => unquote(v.trim()))
+          .filter(Boolean)
+      : unquote(value);
+  }
+  return out;
+}
+
+function unquote(v: string): string {
+  return /^(["']).*\1$/.test(v) ? v.slice(1, -1) : v;
 }
 
 const FIELDS = Object.keys(frontMatterSchema.shape);

@@ -93,6 +93,23 @@ describe('parseArticleFile', () => {
     expect(warnings[1]?.message).toMatch(/"autor" is ignored \(did you mean "author"\?\)/);
   });
 
+  it('reads a title with an unquoted colon line by line, with a warning to quote it', () => {
+    const result = parseArticleFile(
+      file,
+      enc(
+        valid.replace(
+          'title: Kent Police leaves special measures',
+          'title: Kent Police: out of special measures',
+        ),
+      ),
+      { today },
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.article.title).toBe('Kent Police: out of special measures');
+    expect(result.warnings[0]?.message).toMatch(/not valid YAML.*quotes/);
+  });
+
   it('names the misspelt key when a required field is missing', () => {
     const [issue] = errors(valid.replace('published:', 'publised:'));
     expect(issue?.field).toBe('published');
