@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { gazetteerFile } from '../knowledge/load.js';
 import type { Section } from './snapshot.js';
 
 /**
@@ -67,7 +68,7 @@ function fingerprint(): Promise<string> {
  * The cache key of a knowledge folder: INDEX_VERSION, the code fingerprint, forces.json and every
  * article file's name and bytes (the same files the loader reads).
  */
-export async function knowledgeKey(dir: string, forcesFile = path.join(dir, 'forces.json')): Promise<string> {
+export async function knowledgeKey(dir: string, forcesFile = gazetteerFile(dir)): Promise<string> {
   const h = createHash('sha256');
   h.update(`v${INDEX_VERSION}\0${await fingerprint()}\0`);
   h.update(await readFile(forcesFile));

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type KnowledgeIssue, parseArticleFile } from './parse.js';
 import { type Article, type Force, forcesFileSchema } from './schema.js';
 
@@ -33,8 +35,15 @@ export async function loadKnowledgeFolder(
   opts: { today?: string; forcesFile?: string } = {},
 ): Promise<LoadedFolder> {
   const today = opts.today ?? todayIso();
-  const forces = await loadForces(opts.forcesFile ?? path.join(dir, 'forces.json'));
+  const forcesFile = gazetteerFile(dir, opts.forcesFile);
+  const forces = await loadForces(forcesFile);
   const issues: KnowledgeIssue[] = [];
+  if (forcesFile === BUNDLED_FORCES && !opts.forcesFile && path.resolve(dir) !== path.dirname(BUNDLED_FORCES))
+    issues.push({
+      file: 'forces.json',
+      severity: 'warning',
+      message: `the folder has no forces.json: using the bundled gazetteer (${BUNDLED_FORCES})`,
+    });
   const articlesDir = path.join(dir, 'articles');
   let names: string[];
   try {
@@ -91,6 +100,19 @@ export async function loadKnowledgeFolder(
     });
   }
   return { dir, articles, forces, issues };
+}
+
+/** The gazetteer that ships with the bot, for folders that bring none of their own. */
+export const BUNDLED_FORCES = fileURLToPath(new URL('../../knowledge/forces.json', import.meta.url));
+
+/**
+ * The gazetteer a folder is read with: `forcesFile` when given, else `<dir>/forces.json`, else (a folder
+ * of articles only) the bundled one.
+ */
+export function gazetteerFile(dir: string, forcesFile?: string): string {
+  if (forcesFile) return forcesFile;
+  const own = path.join(dir, 'forces.json');
+  return existsSync(own) || !existsSync(BUNDLED_FORCES) ? own : BUNDLED_FORCES;
 }
 
 /** Raised when the folder itself (not one article) cannot be used. */

@@ -69,10 +69,24 @@ describe('loadKnowledgeFolder', () => {
     expect(loaded.issues.map((i) => i.file)).toContain('articles/article-7.md');
   }, 60_000);
 
-  it('explains a folder without a gazetteer instead of crashing on it', async () => {
+  it('reads a folder of articles only with the bundled gazetteer, and says so', async () => {
     const dir = await folder({ 'good-one.md': good('good-one') }, false);
-    await expect(loadKnowledgeFolder(dir)).rejects.toThrow(KnowledgeFolderError);
-    await expect(loadKnowledgeFolder(dir)).rejects.toThrow(/forces\.json.*KNOWLEDGE_DIR/);
+    const loaded = await loadKnowledgeFolder(dir);
+    expect(loaded.articles.map((a) => a.id)).toEqual(['good-one']);
+    expect(loaded.forces.length).toBe(48);
+    expect(loaded.issues).toEqual([
+      expect.objectContaining({
+        file: 'forces.json',
+        severity: 'warning',
+        message: expect.stringMatching(/bundled/),
+      }),
+    ]);
+  });
+
+  it('explains a folder that cannot be read instead of crashing on it', async () => {
+    await expect(loadKnowledgeFolder(path.join(tmpdir(), 'no-such-knowledge-folder'))).rejects.toThrow(
+      KnowledgeFolderError,
+    );
   });
 
   it('reports an invalid gazetteer entry by its position', async () => {
