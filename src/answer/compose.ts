@@ -1,5 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import { buildKnowledgeBase } from '../knowledge/build.js';
+import { cleanParagraphs } from '../knowledge/clean.js';
 import type { Article, Force, Passage, Topic } from '../knowledge/schema.js';
 import { isTypoOf } from '../knowledge/typos.js';
 import { ENGAGE_TERMS, FINDING_WORDS } from '../knowledge/vocabulary.js';
@@ -22,6 +23,8 @@ export interface Engine {
 
 /** Below this share of a question's (rarity-weighted) ideas, a passage does not answer it. */
 const MIN_COVERAGE = 0.6;
+/** Below `MIN_COVERAGE`, down to this, a sentence answers when it has the question's most telling word. */
+const PARTIAL_COVERAGE = 0.52;
 const MAX_ASK_CITATIONS = 3;
 const MAX_LIST_CITATIONS = 8;
 const MAX_QUERY_CHARS = 500;
@@ -112,11 +115,19 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
     if (listed[0] && relevant.has(listed[0].id)) return topicListAnswer(b, intent, listed);
     return askAnswer(b, narrowing, force.slug, topic, { spoken: intent === 'responses' });
   }
-  // Schools, hospitals and councils are put into special measures too; this knowledge base is about police.
-  if (!force && ENGAGE_TERMS.test(parsed.text) && OTHER_INSTITUTION.test(parsed.text))
+  // Schools, hospitals and councils are put into special measures too, and fire services and prisons
+  // are inspected; this knowledge base is about police.
+  if (
+    !force &&
+    (OTHER_INSPECTED.test(parsed.text) ||
+      (ENGAGE_TERMS.test(parsed.text) && OTHER_INSTITUTION.test(parsed.text)))
+  )
     return b.abstain(
       'The knowledge base is about police forces in special measures; it does not cover other bodies.',
     );
+  // "Share this story", "Trending now", "cookie preferences": page furniture asks nothing.
+  if (isFurniture(parsed.text))
+    return b.abstain('I could not find a question about police inspections in that.');
   // "10:42", "2024": numbers alone ask nothing.
   if (concepts.length > 0 && concepts.every((c) => /^\d+$/.test(c.label)) && !force)
     return b.abstain('I could not find a question about police inspections in that.');
@@ -170,6 +181,16 @@ function topicHint(text: string): Topic | null {
   if (/\b(?:find|found|findings|report|inspectors?|concerns?|failings?)\b/i.test(text)) return 'finding';
   if (/\b(?:special measures|engage|monitoring)\b/i.test(text)) return 'status';
   return null;
+}
+
+/** Bodies that are inspected too, but are not police: fire and rescue services, prisons, probation. */
+const OTHER_INSPECTED =
+  /\b(?:fire and rescue|fire (?:service|brigade|authority)s?|inspectorate of (?:prisons|probation)|prisons?|hmp|probation|ofsted|cqc|care quality commission)\b/i;
+
+/** A question that reads as page furniture (not a sub-heading, which questions resemble). */
+function isFurniture(text: string): boolean {
+  const dropped = cleanParagraphs([text]).dropped[0];
+  return dropped !== undefined && !dropped.reason.startsWith('heading');
 }
 
 /** Bodies other than police forces that inspectors put into special measures. */
@@ -236,7 +257,7 @@ function askAnswer(
     hits.sort((x, y) => y.score - x.score);
   }
   const best = hits[0];
-  if (!best || best.coverage < MIN_COVERAGE) {
+  if (!best || !answers(best, words)) {
     const about = force ? ` about ${b.forceName}` : '';
     return b.abstain(`The knowledge base does not answer that${about}.`);
   }
@@ -253,6 +274,19 @@ function askAnswer(
   const about = new Set(chosen.map((h) => h.passage.forces[0]));
   if (!force && about.size === 1) b.setForce([...about][0] ?? null);
   return b.done(force ? `What the sources say about ${b.forceName}:` : 'What the sources say:');
+}
+
+/**
+ * Whether a sentence answers the question: it covers most of the question's meaning, or a good part of
+ * it including the most telling word the knowledge base knows ("which high-profile murder hurt public
+ * confidence in the Met" is answered by the sentence about the murder of Sarah Everard, not by one that
+ * shares only "new" and "police" with "what is in the new Crime and Policing Act").
+ */
+function answers(hit: SearchHit, asked: readonly Concept[]): boolean {
+  if (hit.coverage >= MIN_COVERAGE) return true;
+  if (hit.coverage < PARTIAL_COVERAGE) return false;
+  const telling = asked.filter((c) => c.known).sort((x, y) => y.weight - x.weight)[0];
+  return telling !== undefined && hit.matched.includes(telling.label);
 }
 
 /**

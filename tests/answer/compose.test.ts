@@ -264,3 +264,21 @@ describe('articles with no policing in them', () => {
     expect(eng.answer('/status kent').status?.stage).toBe('scan');
   });
 });
+
+describe('partial matches', () => {
+  it('answers a paraphrase that has the question’s most telling word, not one sharing only common words', () => {
+    const a = engine.answer('Which high-profile murder hurt public confidence in the Met?');
+    expect(a.answered).toBe(true);
+    expect(a.citations[0]?.text).toMatch(/murder of Sarah Everard/);
+    expect(engine.answer('What is in the new Crime and Policing Act?').answered).toBe(false);
+  });
+
+  it.each([
+    'How do I manage my cookie preferences?',
+    'Share this story',
+    'What did HM Inspectorate of Prisons find at HMP Styal?',
+    'How did Merseyside Fire and Rescue Service do in its inspection?',
+  ])('abstains on furniture and other inspected bodies: %s', (q) => {
+    expect(engine.answer(q).answered).toBe(false);
+  });
+});
