@@ -23,6 +23,9 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   havent im ive youre theyre basically actually exactly really simply kindly`.split(/\s+/),
 );
 
+/** Stems of the stop-word verbs, whose other forms ("getting", "telling", "saying") say no more. */
+const STOP_VERBS: ReadonlySet<string> = new Set(['get', 'do', 'tell', 'sai', 'be', 'have', 'know']);
+
 /**
  * Irregular forms the stemmer cannot join to their verb ("went", "found", "spent"): a question says "goes
  * back", the article "went back". "Met" is left alone: it is also the force.
@@ -119,7 +122,11 @@ export function createAnalyzer(protectedWords: Iterable<string>): Analyzer {
       t = t.replace(/'s$|'$/, '');
       if (t.length === 0 || STOP_WORDS.has(t)) out = null;
       else if (keep.has(t) || /\d/.test(t)) out = t;
-      else out = stemmer(IRREGULAR.get(t) ?? t.replace(/'/g, ''));
+      else {
+        // "getting", "doing": inflections of stop words are stop words too.
+        const stem = stemmer(IRREGULAR.get(t) ?? t.replace(/'/g, ''));
+        out = STOP_VERBS.has(stem) ? null : stem;
+      }
     }
     if (cache.size < 200_000) cache.set(token, out);
     return out;
@@ -167,7 +174,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ],
   // Everyday words for what articles say formally.
   ['emergency calls', 'emergency line', 'emergency number', '999 calls', '999'],
-  ['non-emergency', '101'],
+  ['non-emergency calls', 'non-emergency line', 'non-emergency number', 'non-emergency', '101 calls', '101'],
   ['wait', 'waiting', 'waited', 'hold', 'queue', 'delay', 'delays', 'hanging'],
   ['sacked', 'sack', 'fired', 'dismissed', 'dismiss'],
   ['extra', 'additional'],
@@ -188,6 +195,21 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ],
   ['time limit', 'deadline', 'fixed period', 'set period'],
   ['counties', 'county', 'area', 'areas', 'region', 'covers', 'covering', 'covered'],
+  // Numbers going down, or up.
+  [
+    'cut',
+    'reduce',
+    'reduced',
+    'reduction',
+    'fall',
+    'fallen',
+    'drop',
+    'dropped',
+    'decrease',
+    'decreased',
+    'lower',
+  ],
+  ['increase', 'increased', 'rise', 'risen', 'grow', 'grown', 'higher', 'up from'],
   // Whether someone agreed is answered by their agreeing or not.
   ['agree', 'agreed', 'agrees', 'disagree', 'disagreed', 'disagrees', 'dispute', 'disputed', 'disputes'],
   // A people's adjective is its country's name.

@@ -162,25 +162,28 @@ function indexOver(
   const synonymTerms = SYNONYM_GROUPS.map((g) =>
     g.map((phrase) => analyzer.terms(phrase)).filter((a) => a.length),
   );
+  const synonymPhrases = synonymTerms
+    .flatMap((group) => group.map((alt) => ({ group, alt })))
+    .sort((x, y) => y.alt.length - x.alt.length);
 
   const concepts = (question: string): Concept[] => {
     const terms = analyzer.terms(question);
     const out: Concept[] = [];
     const used = new Set<number>();
-    // Multi-word synonyms first ("special measures", "chief constable"), then single terms.
-    for (const group of synonymTerms) {
-      for (const alt of group) {
-        const at = findSequence(terms, alt, used);
-        if (at < 0) continue;
-        for (let k = 0; k < alt.length; k++) used.add(at + k);
-        out.push({
-          label: alt.join(' '),
-          alternatives: [alt, ...group.filter((g) => g !== alt)],
-          weight: Math.max(...alt.map(idf)),
-          known: group.some((a) => a.every(known)),
-        });
-        break;
-      }
+    // Synonyms, longest phrase first across all groups ("emergency calls" before "calls"), then single terms.
+    const matchedGroups = new Set<readonly string[][]>();
+    for (const { group, alt } of synonymPhrases) {
+      if (matchedGroups.has(group)) continue;
+      const at = findSequence(terms, alt, used);
+      if (at < 0) continue;
+      for (let k = 0; k < alt.length; k++) used.add(at + k);
+      matchedGroups.add(group);
+      out.push({
+        label: alt.join(' '),
+        alternatives: [alt, ...group.filter((g) => g !== alt)],
+        weight: Math.max(...alt.map(idf)),
+        known: group.some((a) => a.every(known)),
+      });
     }
     terms.forEach((t, i) => {
       if (used.has(i) || out.some((c) => c.alternatives[0]?.length === 1 && c.alternatives[0][0] === t))

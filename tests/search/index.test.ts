@@ -54,6 +54,8 @@ describe('the analyzer', () => {
     expect(a.terms('the inspectors went back')).toEqual(a.terms('inspectors go back'));
     expect(a.terms('it found failings')).toEqual(a.terms('it finds failings'));
     expect(a.terms('whats the difference')).toEqual(a.terms('difference'));
+    expect(a.terms('are victims getting help')).toEqual(a.terms('victims help'));
+    expect(a.terms('numbers have fallen')).toEqual(a.terms('numbers fall'));
     expect(a.terms('the Met')).toEqual(['met']);
   });
 });
