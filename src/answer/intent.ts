@@ -40,7 +40,8 @@ const SAY_WORDS =
 /** The inspectorate as the one speaking: "inspectors say", "the HMIC letter to the Met said", "did the watchdog tell". */
 const INSPECTORATE_SAYS =
   /\b(?:hmic(?:frs)?|inspectors?|inspectorate|watchdog|report|letter)\s+(?:[\p{L}’'-]+\s+){0,3}?(?:say|said|says|tell|told|conclude|concluded|write|wrote)\b/iu;
-const FIND_WORDS = /\b(?:find|found|findings|failings|failures|concerns|criticis\w*|wrong|problems)\b/i;
+const FIND_WORDS =
+  /\b(?:find|found|findings|failings|failures|concerns?|causes? of concern|criticis\w*|wrong|problems)\b/i;
 
 /**
  * Reads a question or a command. Commands (`/status west-midlands`, also without the slash) take a force

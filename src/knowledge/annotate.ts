@@ -90,6 +90,8 @@ export function annotateArticle(
   articleId: string,
   sentences: readonly RawSentence[],
   gazetteer: Gazetteer,
+  /** Lines left out of the story that may still name people ("Also present: Chief Constable X"). */
+  asides: readonly string[] = [],
 ): Passage[] {
   const people: Person[] = [];
   const named = sentences.map((s) =>
@@ -101,6 +103,7 @@ export function annotateArticle(
     ),
   );
   let focus: string | null = named.find((n) => n.length > 0)?.[0] ?? null;
+  for (const line of asides) rememberTitledPeople(line, focus, gazetteer, people);
   let lastSpeaker: Speaker | null = null;
   /** People in the order last spoken of, most recent first: who "he" or "she" may be. */
   const recent: Speaker[] = [];
@@ -271,7 +274,7 @@ const LEADING_PHRASE = /^(?:\p{L}+ing|in|on|at|after|asked|writing|speaking|resp
  * so that "Chief Constable Pritchard said" later is known to be them.
  */
 const TITLED_PERSON =
-  /\b(HM (?:Chief )?Inspector of Constabulary|(?:Deputy |Assistant |Temporary |Acting )?Chief Constable|(?:Deputy |Assistant )?Commissioner|(?:Police(?:,)? (?:Fire )?and Crime )?Commissioner|(?:Chief )?Superintendent)\s+(\p{Lu}[\p{L}’'-]+(?:\s+\p{Lu}[\p{L}’'-]+){1,2})\b/gu;
+  /\b(HM (?:Chief )?Inspector of Constabulary|(?:Deputy |Assistant |Temporary |Acting )?Chief Constable|(?:Deputy |Assistant )?Commissioner|(?:Police(?:,)? (?:Fire )?and Crime )?Commissioner|(?:Chief )?Superintendent),?\s+(\p{Lu}[\p{L}’'-]+(?:\s+\p{Lu}[\p{L}’'-]+){1,2})\b/gu;
 
 const CONJUNCTION = '(?:after|before|because|when|since|while|although|though|once|until|as|so)';
 

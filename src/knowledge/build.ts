@@ -46,7 +46,12 @@ export function buildKnowledgeBase(articles: readonly Article[], forces: readonl
         }))
         .filter((s) => wordCount(s.text) >= MIN_WORDS),
     );
-    const passages = annotateArticle(article.id, sentences, gazetteer);
+    const passages = annotateArticle(
+      article.id,
+      sentences,
+      gazetteer,
+      dropped.map((d) => d.text),
+    );
     kb.articles.set(article.id, meta);
     kb.byArticle.set(article.id, passages);
     kb.dropped.set(article.id, dropped);

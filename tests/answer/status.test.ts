@@ -51,6 +51,7 @@ describe('stageOf', () => {
     ['Despite reports that it could face special measures, Bedfordshire Police is not in Engage.', 'scan'],
     ['Special measures were imposed on the force in the spring.', 'engage'],
     ['Greater Manchester Police is out of special measures.', 'scan'],
+    ['The panel heard of the decision to place Northamptonshire Police into the Engage phase.', 'engage'],
     ['Kent Police has been downgraded from Engage to Scan.', 'scan'],
     ['Essex Police has been moved from Scan to Engage.', 'engage'],
     ['Kent Police has been removed from the list of forces in special measures.', 'scan'],

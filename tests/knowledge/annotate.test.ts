@@ -318,3 +318,23 @@ describe('people named with their rank', () => {
     expect(at('Chief Constable Donna Fairweather')).toMatchObject({ forces: ['gwent'], named: ['gwent'] });
   });
 });
+
+describe('meeting reports', () => {
+  it('knows the people an attendance line names, and "the Commissioner" is the one named there', () => {
+    const kb = engineOf({
+      id: 'panel-report',
+      published: '2022-11-17',
+      body: [
+        'Also present: the Police, Fire and Crime Commissioner, Gareth Pollard; Chief Constable Simon Redfern',
+        'The panel heard of the inspectorate’s decision to place Northamptonshire Police into the Engage phase.',
+        'The Commissioner told the panel: "Nobody wants to be in this position."',
+      ].join('\n'),
+    }).kb;
+    const said = kb.passages.find((p) => p.text.startsWith('The Commissioner told'));
+    expect(said).toMatchObject({
+      speaker: 'Gareth Pollard',
+      speakerRole: 'other',
+      forces: ['northamptonshire'],
+    });
+  });
+});
