@@ -110,7 +110,7 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
     const topic = intent === 'findings' ? 'finding' : 'response';
     const relevant = new Map<string, number>();
     for (const h of engine.index.search(words, { force: force.slug, topic, limit: 100 }))
-      if (h.coverage >= MIN_COVERAGE) relevant.set(h.passage.id, h.score);
+      if (h.coverage >= MIN_COVERAGE || hasTellingWord(h, words)) relevant.set(h.passage.id, h.score);
     const listed = topicPassages(b, force.slug, intent, { years, relevant });
     if (listed[0] && relevant.has(listed[0].id)) return topicListAnswer(b, intent, listed);
     return askAnswer(b, narrowing, force.slug, topic, { spoken: intent === 'responses' });
@@ -284,7 +284,11 @@ function askAnswer(
  */
 function answers(hit: SearchHit, asked: readonly Concept[]): boolean {
   if (hit.coverage >= MIN_COVERAGE) return true;
-  if (hit.coverage < PARTIAL_COVERAGE) return false;
+  return hit.coverage >= PARTIAL_COVERAGE && hasTellingWord(hit, asked);
+}
+
+/** Whether a sentence has the question's most telling word that the knowledge base knows. */
+function hasTellingWord(hit: SearchHit, asked: readonly Concept[]): boolean {
   const telling = asked.filter((c) => c.known).sort((x, y) => y.weight - x.weight)[0];
   return telling !== undefined && hit.matched.includes(telling.label);
 }
@@ -323,7 +327,7 @@ function personAnswer(b: AnswerBuilder, person: QuotedPerson, force: string | nu
  * look for in the list.
  */
 const LIST_WORDS =
-  'went wrong go happen happened find found finding findings fail failure failures concern concerns problem problems issue issues criticise criticised criticism critic respond responded response responses react reacted reaction reply replied comment commented think say said says tell told report reports inspector inspectors inspectorate hmic hmicfrs watchdog letter put placed moved being into special measures engage enhanced monitoring routine scan leaving left leave exit exited entered enter came come coming returned inspection inspections inspected decision chief constable deputy assistant commissioner spokesman spokeswoman spokesperson officer officers senior councillors panel committee meeting';
+  'went wrong go happen happened find found finding findings fail failure failures concern concerns problem problems issue issues criticise criticised criticism critic respond responded response responses react reacted reaction reply replied comment commented think say said says tell told report reports inspector inspectors inspectorate hmic hmicfrs watchdog letter put placed moved being into special measures engage enhanced monitoring routine scan leaving left leave exit exited entered enter came come coming returned inspection inspections inspected decision chief constable deputy assistant commissioner spokesman spokeswoman spokesperson officer officers senior councillors panel committee meeting raise raised identify identified highlight highlighted flag flagged uncover uncovered reveal revealed admit admitted accept accepted acknowledge acknowledged';
 const listTermsCache = new WeakMap<Engine, Set<string>>();
 
 /** Whether a concept of the question only says which list is wanted (see `LIST_WORDS`). */

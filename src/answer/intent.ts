@@ -36,7 +36,7 @@ const STATUS_SHAPE =
   /^(?:(?:so|and|but|ok|okay|hi|hey)[,\s]+)?(?:(?:is|are|was|were|has|have|had|did|does|do|will|would|can|could|remind me if)\b|when\b|since when\b|how long\b|(?:what|which)(?:'s| is| was)? (?:the )?(?:stage|status|monitoring)\b|status\b|stage\b|(?!(?:what|why|how|who|where|which|tell|list|show|explain|describe|give)\b))/i;
 const SOURCES = /\b(?:sources|which articles|what articles|your articles|what do you know|knowledge base)\b/i;
 const SAY_WORDS =
-  /\b(?:say|said|says|tell|told|respond(?:ed|s)?|response|react(?:ed|ion)?|reply|replied|comment(?:ed)?|think)\b/i;
+  /\b(?:say|said|says|tell|told|respond(?:ed|s)?|response|react(?:ed|ion)?|reply|replied|comment(?:ed)?|think|admit(?:s|ted)?|accept(?:s|ed)?|acknowledg\w*|concede[sd]?|den(?:y|ies|ied)|dispute[sd]?|(?:dis)?agree[sd]?)\b/i;
 /** The inspectorate as the one speaking: "inspectors say", "the HMIC letter to the Met said", "did the watchdog tell". */
 const INSPECTORATE_SAYS =
   /\b(?:hmic(?:frs)?|inspectors?|inspectorate|watchdog|report|letter)\s+(?:[\p{L}’'-]+\s+){0,3}?(?:say|said|says|tell|told|conclude|concluded|write|wrote)\b/iu;

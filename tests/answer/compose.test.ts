@@ -282,3 +282,11 @@ describe('partial matches', () => {
     expect(engine.answer(q).answered).toBe(false);
   });
 });
+
+describe('what a force admitted', () => {
+  it('finds the force’s own words on the matter among its responses', () => {
+    const a = engine.answer('Does West Midlands Police admit problems with how it handles sex offenders?');
+    expect(a).toMatchObject({ intent: 'responses', force: 'west-midlands', answered: true });
+    expect(a.citations[0]?.text).toMatch(/acknowledged issues around the force’s management of sex/);
+  });
+});
