@@ -403,6 +403,10 @@ export function createGazetteer(forces: readonly Force[]): Gazetteer {
 
   /** Closest fuzzy target for an unknown word, or null. Same first letter, distance by target length. */
   function correct(word: string): { to: string; distance: number } | null {
+    // "kents pcc", "wiltshires chief": a possessive typed without its apostrophe.
+    const possessive = word.endsWith('s') ? word.slice(0, -1) : '';
+    if (possessive.length >= 4 && !vocabulary.has(word) && vocabulary.has(possessive))
+      return { to: possessive, distance: 0 };
     if (word.length < 5 || vocabulary.has(word) || NOT_TYPOS.has(word) || STOP_WORDS.has(word)) return null;
     let best: { to: string; distance: number } | null = null;
     for (const target of fuzzyTargets.get(word[0] ?? '') ?? []) {

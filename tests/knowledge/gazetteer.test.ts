@@ -322,6 +322,8 @@ describe('findInQuestion', () => {
     ['hampshire and isle of wight', ['hampshire']],
     ['transport police', ['british-transport-police']],
     ['is the new west midlands chief any good', ['west-midlands']],
+    ['what did kents pcc say', ['kent']],
+    ['wiltshires chief constable', ['wiltshire']],
   ])('finds %j', (q, expected) => {
     expect(questionSlugs(q)).toEqual(expected);
   });
