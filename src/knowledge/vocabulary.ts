@@ -52,10 +52,11 @@ export const SCAN_TERMS =
 
 /**
  * A past stay that has ended, told without saying so: "spent two years in Engage", "had been in special
- * measures since 2023". Neither is news of the present stage.
+ * measures since 2023". Neither is news of the present stage ("had been placed in Engage in 2023" is an
+ * entry, dated).
  */
 export const PAST_STAY = new RegExp(
-  String.raw`\b(?:spent|had spent|had been|had remained)\b[^.;]{0,40}?\b(?:in|under)\s+${DET}${TERM}`,
+  String.raw`\b(?:spent|had spent|had been|had remained)\b(?![^.;]{0,30}?\b(?:placed|put|moved|escalated|taken|brought|returned|removed)\b)[^.;]{0,40}?\b(?:in|under)\s+${DET}${TERM}`,
   'iu',
 );
 

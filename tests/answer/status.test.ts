@@ -48,6 +48,7 @@ describe('stageOf', () => {
     // What came later in the sentence, and stays that have ended.
     ['Devon and Cornwall Police spent two years in Engage before it was returned to Scan.', 'scan'],
     ['The force had been in Engage since November 2023.', null],
+    ['The force had been placed in Engage last week.', 'engage'],
     ['Despite reports that it could face special measures, Bedfordshire Police is not in Engage.', 'scan'],
     ['Special measures were imposed on the force in the spring.', 'engage'],
     ['Greater Manchester Police is out of special measures.', 'scan'],
