@@ -34,7 +34,11 @@ describe('parseQuery', () => {
     ['What did the HMIC letter to the Met say?', 'findings', 'metropolitan'],
     ['what did inspectors say about west midlands police?', 'findings', 'west-midlands'],
     ['how did west midlands police respond to the inspection?', 'responses', 'west-midlands'],
-    ['Does West Midlands Police admit problems with how it handles sex offenders?', 'responses', 'west-midlands'],
+    [
+      'Does West Midlands Police admit problems with how it handles sex offenders?',
+      'responses',
+      'west-midlands',
+    ],
     ['did wmp accept the findings?', 'responses', 'west-midlands'],
     ['how did durham react to the inspectorate’s letter?', 'responses', 'durham'],
     ['which forces are in special measures?', 'forces', null],
