@@ -89,6 +89,9 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
     const about = force?.slug ?? null;
     if (person && (!about || person.passages.some((p) => p.forces.includes(about))))
       return personAnswer(b, person, about);
+    // "What did chief constable Priya Matharu say?": someone the articles never mention.
+    const stranger = person ? null : unknownName(engine, parsed.text);
+    if (stranger) return b.abstain(`The knowledge base has nothing from or about ${stranger}.`);
   }
   if (intent === 'ask' && force && WHY_STAGE.test(parsed.text) && ENGAGE_TERMS.test(parsed.text)) {
     const why = whyAnswer(b, force.slug, parsed.text);
@@ -181,6 +184,23 @@ function topicHint(text: string): Topic | null {
   if (/\b(?:find|found|findings|report|inspectors?|concerns?|failings?)\b/i.test(text)) return 'finding';
   if (/\b(?:special measures|engage|monitoring)\b/i.test(text)) return 'status';
   return null;
+}
+
+/** A name after a rank or title, in any case: "chief constable priya matharu", "Ms Jo Bloggs". */
+const TITLED_NAME =
+  /\b(?:(?:deputy |assistant )?chief constable|commissioner|inspector|superintendent|sergeant|mr|mrs|ms|miss|dr|sir|dame|cllr|councillor|professor|prof)\.?\s+(\p{L}[\p{L}’'-]+(?:\s+\p{L}[\p{L}’'-]+)?)/iu;
+/** Two capitalised words inside a question: "What did Priya Matharu say?" */
+const CAPITALISED_NAME = /(?<=\s)(\p{Lu}\p{Ll}[\p{L}’'-]*\s+\p{Lu}\p{Ll}[\p{L}’'-]*)/u;
+
+/**
+ * A person's name in the question that no article uses (none of its words are known), or null. Force
+ * names and the knowledge base's own words are never taken for one.
+ */
+function unknownName(engine: Engine, text: string): string | null {
+  const name = TITLED_NAME.exec(text)?.[1] ?? CAPITALISED_NAME.exec(text)?.[1];
+  if (!name || engine.kb.gazetteer.mentions(name).length > 0) return null;
+  const concepts = engine.index.concepts(name);
+  return concepts.length > 0 && concepts.every((c) => !c.known) ? name : null;
 }
 
 /** Bodies that are inspected too, but are not police: fire and rescue services, prisons, probation. */

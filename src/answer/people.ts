@@ -1,5 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import type { Passage } from '../knowledge/schema.js';
+import { TITLE_WORDS } from '../knowledge/vocabulary.js';
 import { policingArticles } from './policing.js';
 
 /** Someone the articles quote by name, with everything they are quoted as saying. */
@@ -29,6 +30,8 @@ export function quotedPeople(kb: KnowledgeBase): QuotedPerson[] {
   const byName = new Map<string, Passage[]>();
   for (const p of kb.passages) {
     if (!p.speaker || !PERSON_NAME.test(p.speaker) || ORGANISATION.test(p.speaker)) continue;
+    // "The Chief Constable" is a rank, not a name.
+    if (p.speaker.split(/\s+/).every((w) => TITLE_WORDS.has(w.toLowerCase()))) continue;
     if (kb.gazetteer.mentions(p.speaker).length > 0) continue;
     const list = byName.get(p.speaker) ?? [];
     list.push(p);

@@ -158,6 +158,19 @@ describe('questions about a named person', () => {
     );
   });
 
+  it.each(['what did chief constable priya matharu say about the inspection', 'What did Amara Quinlan say?'])(
+    'says it has nothing from someone no article mentions: %s',
+    (q) => {
+      const a = eng.answer(q);
+      expect(a.answered).toBe(false);
+      expect(a.headline).toMatch(/nothing from or about/i);
+    },
+  );
+
+  it('does not take a rank for a name', () => {
+    expect(eng.answer('what did the chief constable say?').headline).not.toMatch(/^What The Chief/);
+  });
+
   it('does not take an ordinary word for a surname, or a force for a person', () => {
     expect(eng.answer('what did the bell say?').headline).not.toMatch(/Jo Bell/);
     expect(eng.answer('what did kent police say?').headline).not.toMatch(/^What Kent Police said:/);
