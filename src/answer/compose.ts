@@ -309,8 +309,9 @@ function answers(hit: SearchHit, asked: readonly Concept[]): boolean {
 
 /** Whether a sentence has the question's most telling word that the knowledge base knows. */
 function hasTellingWord(hit: SearchHit, asked: readonly Concept[]): boolean {
-  const telling = asked.filter((c) => c.known).sort((x, y) => y.weight - x.weight)[0];
-  return telling !== undefined && hit.matched.includes(telling.label);
+  const known = asked.filter((c) => c.known);
+  const top = Math.max(...known.map((c) => c.weight));
+  return known.some((c) => c.weight >= top - 1e-9 && hit.matched.includes(c.label));
 }
 
 /**

@@ -20,7 +20,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   yourself yourselves tell know please also still currently now just will shall may might must get got s
   one ones anything something thing things say said says tells told much many done
   whats hows whos wheres whens whys thats theres dont doesnt didnt isnt arent wasnt werent cant wont hasnt
-  havent im ive youre theyre basically actually exactly really simply kindly`.split(/\s+/),
+  havent im ive youre theyre basically actually exactly really simply kindly kind sort`.split(/\s+/),
 );
 
 /** Stems of the stop-word verbs, whose other forms ("getting", "telling", "saying") say no more. */
@@ -195,6 +195,8 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ],
   ['time limit', 'deadline', 'fixed period', 'set period'],
   ['counties', 'county', 'area', 'areas', 'region', 'covers', 'covering', 'covered'],
+  ['killing', 'killed', 'kill', 'murder', 'murdered', 'homicide'],
+  ['figures', 'statistics', 'stats', 'data'],
   // Numbers going down, or up.
   [
     'cut',
