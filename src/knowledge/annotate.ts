@@ -180,6 +180,7 @@ export function annotateArticle(
       speakerRole: speaker?.role ?? null,
       topic,
       ...(lead ? { lead } : {}),
+      ...(s.section && /\?$/.test(s.section) ? { question: s.section } : {}),
     });
   });
   return nameTitledSpeakers(passages, people);

@@ -59,3 +59,21 @@ describe('the analyzer', () => {
     expect(a.terms('the Met')).toEqual(['met']);
   });
 });
+
+describe('question-and-answer explainers', () => {
+  it('finds the answer under the question heading it answers', () => {
+    const eng = engineOf({
+      id: 'explainer',
+      published: '2026-02-10',
+      body: [
+        'Kent Police remains in Engage, the inspectorate said.',
+        'Does it mean officers will be sacked?',
+        'No. Being in Engage does not change who runs a force.',
+        'How long does it last?',
+        'There is no fixed period.',
+      ].join('\n'),
+    });
+    const a = eng.answer('does special measures mean officers get sacked?');
+    expect(a.citations[0]?.text).toBe('Being in Engage does not change who runs a force.');
+  });
+});
