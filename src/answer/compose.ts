@@ -1,6 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import { buildKnowledgeBase } from '../knowledge/build.js';
-import { cleanParagraphs } from '../knowledge/clean.js';
 import type { Article, Force, Passage, Topic } from '../knowledge/schema.js';
 import { isTypoOf } from '../knowledge/typos.js';
 import { ENGAGE_TERMS, FINDING_WORDS } from '../knowledge/vocabulary.js';
@@ -8,7 +7,7 @@ import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
 import { buildPassageIndex } from '../search/index.js';
 import { type ParsedQuery, parseQuery } from './intent.js';
 import { personAsked, type QuotedPerson } from './people.js';
-import { policingArticles } from './policing.js';
+import { aboutOtherBody, isFurniture, policingArticles, unknownName } from './scope.js';
 import { buildStatuses, type ForceStatus, statusUntil } from './status.js';
 import type { Answer, Citation, ForceStatusRow, Intent, Source, StatusInfo } from './types.js';
 
@@ -118,17 +117,10 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
     if (listed[0] && relevant.has(listed[0].id)) return topicListAnswer(b, intent, listed);
     return askAnswer(b, narrowing, force.slug, topic, { spoken: intent === 'responses' });
   }
-  // Schools, hospitals and councils are put into special measures too, and fire services and prisons
-  // are inspected; this knowledge base is about police.
-  if (
-    !force &&
-    (OTHER_INSPECTED.test(parsed.text) ||
-      (ENGAGE_TERMS.test(parsed.text) && OTHER_INSTITUTION.test(parsed.text)))
-  )
+  if (!force && aboutOtherBody(parsed.text))
     return b.abstain(
       'The knowledge base is about police forces in special measures; it does not cover other bodies.',
     );
-  // "Share this story", "Trending now", "cookie preferences": page furniture asks nothing.
   if (isFurniture(parsed.text))
     return b.abstain('I could not find a question about police inspections in that.');
   // "10:42", "2024": numbers alone ask nothing.
@@ -186,36 +178,6 @@ function topicHint(text: string): Topic | null {
   return null;
 }
 
-/** A name after a rank or title, in any case: "chief constable priya matharu", "Ms Jo Bloggs". */
-const TITLED_NAME =
-  /\b(?:(?:deputy |assistant )?chief constable|commissioner|inspector|superintendent|sergeant|mr|mrs|ms|miss|dr|sir|dame|cllr|councillor|professor|prof)\.?\s+(\p{L}[\p{L}’'-]+(?:\s+\p{L}[\p{L}’'-]+)?)/iu;
-/** Two capitalised words inside a question: "What did Priya Matharu say?" */
-const CAPITALISED_NAME = /(?<=\s)(\p{Lu}\p{Ll}[\p{L}’'-]*\s+\p{Lu}\p{Ll}[\p{L}’'-]*)/u;
-
-/**
- * A person's name in the question that no article uses (none of its words are known), or null. Force
- * names and the knowledge base's own words are never taken for one.
- */
-function unknownName(engine: Engine, text: string): string | null {
-  const name = TITLED_NAME.exec(text)?.[1] ?? CAPITALISED_NAME.exec(text)?.[1];
-  if (!name || engine.kb.gazetteer.mentions(name).length > 0) return null;
-  const concepts = engine.index.concepts(name);
-  return concepts.length > 0 && concepts.every((c) => !c.known) ? name : null;
-}
-
-/** Bodies that are inspected too, but are not police: fire and rescue services, prisons, probation. */
-const OTHER_INSPECTED =
-  /\b(?:fire and rescue|fire (?:service|brigade|authority)s?|inspectorate of (?:prisons|probation)|prisons?|hmp|probation|ofsted|cqc|care quality commission)\b/i;
-
-/** A question that reads as page furniture (not a sub-heading, which questions resemble). */
-function isFurniture(text: string): boolean {
-  const dropped = cleanParagraphs([text]).dropped[0];
-  return dropped !== undefined && !dropped.reason.startsWith('heading');
-}
-
-/** Bodies other than police forces that inspectors put into special measures. */
-const OTHER_INSTITUTION =
-  /\b(?:schools?|academy|academies|colleges?|universit(?:y|ies)|hospitals?|nhs|trusts?|councils?|prisons?|jails?|care homes?|nurser(?:y|ies)|gp|surgery|surgeries|ambulance|fire (?:and rescue )?services?|maternity|children'?s services)\b/i;
 const YEAR_TERM = /^(?:19|20)\d{2}$/;
 const SAY_QUESTION = /\b(?:say|said|says|saying|tell|told|respond\w*|react\w*|comment\w*)\b/i;
 /** "How long…", "how fast…", "what share of…": questions answered by a number; group 1 or 2 is the measure word. */

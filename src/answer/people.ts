@@ -1,7 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import type { Passage } from '../knowledge/schema.js';
 import { TITLE_WORDS } from '../knowledge/vocabulary.js';
-import { policingArticles } from './policing.js';
+import { policingArticles } from './scope.js';
 
 /** Someone the articles quote by name, with everything they are quoted as saying. */
 export interface QuotedPerson {
