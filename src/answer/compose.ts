@@ -179,7 +179,8 @@ function topicHint(text: string): Topic | null {
 }
 
 const YEAR_TERM = /^(?:19|20)\d{2}$/;
-const SAY_QUESTION = /\b(?:say|said|says|saying|tell|told|respond\w*|react\w*|comment\w*)\b/i;
+const SAY_QUESTION =
+  /\b(?:say|said|says|saying|tell|told|respond\w*|react\w*|comment\w*|propos\w*|suggest\w*|argu\w*|recommend\w*|warn\w*|claim\w*|want\w*|call(?:s|ed)? for|think|thinks|thought|believe\w*|writes?|wrote)\b/i;
 /** "How long…", "how fast…", "what share of…": questions answered by a number; group 1 or 2 is the measure word. */
 const QUANTITY =
   /\bhow (fast|quickly|long|many|much|often|soon|far|big|large|high|low|slow|slowly)\b|\bwhat (share|proportion|percentage|per cent|percent|number|fraction|rate|amount|level)\b/i;
@@ -298,11 +299,21 @@ function personAnswer(b: AnswerBuilder, person: QuotedPerson, force: string | nu
       x.articleId.localeCompare(y.articleId) ||
       x.position - y.position,
   );
-  for (const p of ranked.slice(0, MAX_LIST_CITATIONS)) b.cite(p);
+  // "So here is my modest proposal." announces what follows: the best match brings its next sentences.
+  const best = ranked[0];
+  if (best && relevance.has(best.id) && ANNOUNCES.test(best.text)) {
+    const next = own.filter((p) => p.articleId === best.articleId && p.position > best.position).slice(0, 3);
+    ranked.splice(1, 0, ...next.filter((p) => p !== best));
+  }
+  for (const p of [...new Set(ranked)].slice(0, MAX_LIST_CITATIONS)) b.cite(p);
   b.intent = 'responses';
   b.setForce(force ?? person.force);
   return b.done(`What ${person.name} said${b.forceName && force ? ` about ${b.forceName}` : ''}:`);
 }
+
+/** A sentence that announces the ones after it: "Here is my proposal.", "He set out three changes:". */
+const ANNOUNCES =
+  /:\s*$|\b(?:here is|here are|as follows|the following|set out|proposal|proposals|plan)\b[^.]{0,40}[.:]\s*$/i;
 
 /**
  * Words that only say which list is wanted ("what went wrong", "how did they respond"), who spoke ("the

@@ -8,7 +8,7 @@ export interface QuotedPerson {
   name: string;
   /** Their passages, in the order of the knowledge base (article, then reading order). */
   passages: Passage[];
-  /** The force they are mostly quoted about, if any. */
+  /** The force at least half their words are about, if any. */
   force: string | null;
 }
 
@@ -37,6 +37,14 @@ export function quotedPeople(kb: KnowledgeBase): QuotedPerson[] {
     list.push(p);
     byName.set(p.speaker, list);
   }
+  // An opinion piece is its author's own words: every sentence not quoting someone else.
+  for (const [id, meta] of kb.articles) {
+    if (!meta.author || !isOpinion(meta.title, meta.tags)) continue;
+    const own = (kb.byArticle.get(id) ?? []).filter((p) => p.speaker === null || p.speaker === meta.author);
+    const list = byName.get(meta.author) ?? [];
+    list.push(...own);
+    byName.set(meta.author, list);
+  }
   const policing = policingArticles(kb);
   const people = [...byName]
     .map(([name, passages]) => ({ name, passages: passages.filter((p) => policing.has(p.articleId)) }))
@@ -46,13 +54,24 @@ export function quotedPeople(kb: KnowledgeBase): QuotedPerson[] {
   return people;
 }
 
+/** "Opinion: …", "Comment: …", or tagged so: a piece that argues, written in its author's own voice. */
+function isOpinion(title: string, tags: readonly string[] = []): boolean {
+  return (
+    /^(?:opinion|comment|analysis|column|viewpoint|my view)\b/i.test(title) ||
+    tags.some((t) => /^(?:opinion|comment|column)$/i.test(t))
+  );
+}
+
 function mainForce(passages: readonly Passage[]): string | null {
   const counts = new Map<string, number>();
   for (const p of passages) {
     const f = p.forces[0];
     if (f) counts.set(f, (counts.get(f) ?? 0) + 1);
   }
-  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const [top] = [...counts].sort((a, b) => b[1] - a[1]);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  // Someone speaking about many forces (a commentator) speaks for none of them.
+  return top && top[1] * 2 >= total ? top[0] : null;
 }
 
 /**

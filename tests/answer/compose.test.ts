@@ -303,3 +303,31 @@ describe('what a force admitted', () => {
     expect(a.citations[0]?.text).toMatch(/acknowledged issues around the force’s management of sex/);
   });
 });
+
+describe('opinion pieces', () => {
+  const eng = engineOf({
+    id: 'opinion',
+    published: '2025-09-12',
+    title: 'Opinion: Engage has become a waiting room',
+    author: 'Martin Kellaway',
+    body: [
+      'Since 2019 more than a dozen forces, Kent Police and Essex Police among them, have passed through Engage.',
+      'So here is my modest proposal.',
+      'First, every cause of concern should come with a published exit test.',
+      'Second, the inspectorate should revisit a force within six months.',
+      'Kent Police said it did not recognise the picture.',
+    ].join('\n'),
+  });
+
+  it('gives the author’s own words, and what a sentence announces after it', () => {
+    const a = eng.answer('What did Martin Kellaway propose?');
+    expect(a).toMatchObject({ intent: 'responses', answered: true });
+    const cited = a.citations.map((c) => c.text);
+    expect(cited.slice(0, 3)).toEqual([
+      'So here is my modest proposal.',
+      'First, every cause of concern should come with a published exit test.',
+      'Second, the inspectorate should revisit a force within six months.',
+    ]);
+    expect(cited).not.toContain('Kent Police said it did not recognise the picture.');
+  });
+});

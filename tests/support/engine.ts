@@ -19,6 +19,7 @@ export interface TestArticle {
   publisher?: string;
   title?: string;
   url?: string;
+  author?: string;
 }
 
 /** Builds an article as the loader would (one paragraph per non-blank line). */
@@ -29,6 +30,7 @@ export function article(a: TestArticle): Article {
     publisher: a.publisher ?? 'Test Gazette',
     published: a.published,
     ...(a.url ? { url: a.url } : {}),
+    ...(a.author ? { author: a.author } : {}),
     file: `articles/${a.id}.md`,
     paragraphs: a.body
       .split('\n')
