@@ -92,7 +92,14 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
     const stranger = person ? null : unknownName(engine, parsed.text);
     if (stranger) return b.abstain(`The knowledge base has nothing from or about ${stranger}.`);
   }
-  if (intent === 'ask' && force && WHY_STAGE.test(parsed.text) && ENGAGE_TERMS.test(parsed.text)) {
+  // "Why was X put into Engage?" — not "why wasn't it?", which asks about a decision against.
+  if (
+    intent === 'ask' &&
+    force &&
+    WHY_STAGE.test(parsed.text) &&
+    ENGAGE_TERMS.test(parsed.text) &&
+    !/n['’]t\b|\b(?:not|never|didnt|wasnt|hasnt|isnt)\b/i.test(parsed.text)
+  ) {
     const why = whyAnswer(b, force.slug, parsed.text);
     if (why) return why;
   }

@@ -196,6 +196,18 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['time limit', 'deadline', 'fixed period', 'set period'],
   ['counties', 'county', 'area', 'areas', 'region', 'covers', 'covering', 'covered'],
   ['killing', 'killed', 'kill', 'murder', 'murdered', 'homicide'],
+  ['hire', 'hired', 'hiring', 'recruit', 'recruited', 'recruiting', 'recruitment', 'employ', 'employed'],
+  [
+    'take over',
+    'taking over',
+    'took over',
+    'succeed',
+    'successor',
+    'replace',
+    'replacing',
+    'next',
+    'incoming',
+  ],
   ['figures', 'statistics', 'stats', 'data'],
   // Numbers going down, or up.
   [
