@@ -314,6 +314,8 @@ export function cleanParagraphs(paragraphs: readonly string[]): CleanResult {
 
   /** The last sub-heading seen in running text. */
   let section: string | null = null;
+  /** After a sentence ending in a colon: short unpunctuated lines are its list, not sub-headings. */
+  let listing = false;
 
   for (let index = 0; index < paragraphs.length; index++) {
     const raw = (paragraphs[index] ?? '').trim();
@@ -371,8 +373,12 @@ export function cleanParagraphs(paragraphs: readonly string[]): CleanResult {
         continue;
       case 'heading':
         if (run !== null) drop(index, raw, `headline after "${run}" marker`);
-        else {
+        else if (listing && md.block !== 'heading' && !/\?$/.test(text)) {
+          // "The following forces are in Engage:" then "Wiltshire Police – since September 2023": items.
+          kept.push({ index, text, listItem: true, section });
+        } else {
           section = text;
+          listing = false;
           drop(index, raw, line.reason);
         }
         continue;
@@ -382,7 +388,8 @@ export function cleanParagraphs(paragraphs: readonly string[]): CleanResult {
           continue;
         }
         run = null;
-        kept.push({ index, text, listItem: md.listItem, section });
+        kept.push({ index, text, listItem: md.listItem || (listing && !shape.sentenceEnd), section });
+        listing = shape.endsWithColon || (listing && !shape.sentenceEnd);
       }
     }
   }

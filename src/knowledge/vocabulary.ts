@@ -62,7 +62,7 @@ export const PAST_STAY = new RegExp(
 
 /** Talk of Engage that is not a fact about the present: "could be put into special measures". */
 export const SPECULATIVE_TERMS =
-  /\b(?:if|whether|unless|could|might|may|would|should|considering|consider(?:s|ed)?|possible|possibility|potential(?:ly)?|risks?|risking|threat(?:ened|s)?|faces?|facing|avoid(?:s|ed)?|escape[sd]?|warn(?:ed|s|ing)?|proposed|expected to|about to|likely|unlikely|thinks?|believes?|speculat\w*|rumou?r\w*|nobody|no one)\b[^.;]{0,60}\b(?:special measures|engage|enhanced monitoring)\b/i;
+  /\b(?:if|whether|unless|could|might|may|would|should|considering|consider(?:s|ed)?|possible|possibility|potential(?:ly)?|risks?|risking|threat(?:ened|s)?|faces?|facing|avoid(?:s|ed)?|escape[sd]?|warn(?:ed|s|ing)?|proposed|expected to|expects? to|claims?|claimed|alleg\w*|rumou?r\w*|sources? (?:suggest|say|said)\w*|suggest\w*|about to|likely|unlikely|thinks?|believes?|speculat\w*|rumou?r\w*|nobody|no one)\b[^.;]{0,60}\b(?:special measures|engage|enhanced monitoring)\b/i;
 
 /** Denials: "Neither force has been placed in special measures", "was not put into Engage". */
 export const NEGATED_ENGAGE = new RegExp(

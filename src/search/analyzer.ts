@@ -20,7 +20,8 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   yourself yourselves tell know please also still currently now just will shall may might must get got s
   one ones anything something thing things say said says tells told much many done
   whats hows whos wheres whens whys thats theres dont doesnt didnt isnt arent wasnt werent cant wont hasnt
-  havent im ive youre theyre basically actually exactly really simply kindly kind sort`.split(/\s+/),
+  havent im ive youre theyre basically actually exactly really simply kindly kind sort
+  ok okay alright`.split(/\s+/),
 );
 
 /** Stems of the stop-word verbs, whose other forms ("getting", "telling", "saying") say no more. */

@@ -297,3 +297,23 @@ describe('articles pasted with their Markdown', () => {
       expect(plainLine(line)).toEqual({ text: line, block: null, listItem: false });
   });
 });
+
+describe('lists without bullets', () => {
+  it('keeps the short lines after a sentence ending in a colon as its list, not as sub-headings', () => {
+    const { kept, dropped } = cleanParagraphs([
+      'According to the inspectorate, the following forces are currently in Engage:',
+      'Wiltshire Police – since September 2023',
+      'Gwent Police – since October 2023',
+      'Which forces have come out of special measures?',
+      'Gloucestershire Constabulary left Engage in May 2024.',
+      'Related Topics',
+    ]);
+    expect(kept.map((k) => [k.text, k.listItem])).toEqual([
+      ['According to the inspectorate, the following forces are currently in Engage:', false],
+      ['Wiltshire Police – since September 2023', true],
+      ['Gwent Police – since October 2023', true],
+      ['Gloucestershire Constabulary left Engage in May 2024.', false],
+    ]);
+    expect(dropped.map((d) => d.reason)).toEqual(['heading (question)', 'link-list marker']);
+  });
+});
