@@ -163,30 +163,49 @@ function indexOver(
     }
     return vocabulary[lo]?.startsWith(term) ?? false;
   };
-  const synonymTerms = SYNONYM_GROUPS.map((g) =>
-    g.map((phrase) => analyzer.terms(phrase)).filter((a) => a.length),
-  );
-  const synonymPhrases = synonymTerms
-    .flatMap((group) => group.map((alt) => ({ group, alt })))
-    .sort((x, y) => y.alt.length - x.alt.length);
+  // A phrase that stop words shrink to one word ("take over" → "take") stands for its group only where the
+  // question has the phrase itself, and is not searched for on behalf of the others ("next" must not find
+  // "taking too long").
+  const synonymPhrases = SYNONYM_GROUPS.flatMap((group) => {
+    const members = group.map((phrase) => {
+      const terms = analyzer.terms(phrase);
+      const shrunk = terms.length === 1 && /\s/.test(phrase.trim());
+      return {
+        phrase,
+        terms,
+        literal: shrunk ? new RegExp(`\\b${phrase.replace(/\s+/g, '\\s+')}\\b`, 'i') : null,
+      };
+    });
+    const searched = members.filter((m) => m.terms.length > 0 && !m.literal).map((m) => m.terms);
+    return members
+      .filter((m) => m.terms.length > 0)
+      .map((m) => ({
+        group,
+        alt: m.terms,
+        literal: m.literal,
+        others: searched.filter((t) => t !== m.terms),
+      }));
+  }).sort((x, y) => y.alt.length - x.alt.length);
 
   const concepts = (question: string): Concept[] => {
     const terms = analyzer.terms(question);
     const out: Concept[] = [];
     const used = new Set<number>();
     // Synonyms, longest phrase first across all groups ("emergency calls" before "calls"), then single terms.
-    const matchedGroups = new Set<readonly string[][]>();
-    for (const { group, alt } of synonymPhrases) {
+    const matchedGroups = new Set<readonly string[]>();
+    for (const { group, alt, literal, others } of synonymPhrases) {
       if (matchedGroups.has(group)) continue;
+      if (literal && !literal.test(question)) continue;
       const at = findSequence(terms, alt, used);
       if (at < 0) continue;
       for (let k = 0; k < alt.length; k++) used.add(at + k);
       matchedGroups.add(group);
+      const alternatives = [alt, ...others];
       out.push({
         label: alt.join(' '),
-        alternatives: [alt, ...group.filter((g) => g !== alt)],
+        alternatives,
         weight: Math.max(...alt.map(idf)),
-        known: group.some((a) => a.every(known)),
+        known: alternatives.some((a) => a.every(known)),
       });
     }
     terms.forEach((t, i) => {

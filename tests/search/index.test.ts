@@ -77,3 +77,23 @@ describe('question-and-answer explainers', () => {
     expect(a.citations[0]?.text).toBe('Being in Engage does not change who runs a force.');
   });
 });
+
+describe('synonym phrases that stop words shrink', () => {
+  const eng = engineOf({
+    id: 'wiltshire',
+    published: '2023-09-28',
+    body: [
+      'Wiltshire Police was taking too long to answer emergency calls, inspectors found.',
+      'Claire Whitby has been confirmed as the next chief constable of Wiltshire Police.',
+    ].join('\n'),
+  });
+
+  it('stand for their group where the question has the phrase', () => {
+    const a = eng.answer("Who will be taking over as Wiltshire's chief constable?");
+    expect(a.citations[0]?.text).toMatch(/^Claire Whitby/);
+  });
+
+  it('are not searched for on behalf of the others ("next" does not find "taking too long")', () => {
+    expect(eng.answer('when is the next commissioner election in wiltshire?').answered).toBe(false);
+  });
+});
