@@ -33,7 +33,7 @@ const QUANTITY_QUESTION =
  * and "why was X put into…" ask for something else.
  */
 const STATUS_SHAPE =
-  /^(?:(?:so|and|but|ok|okay|hi|hey)[,\s]+)?(?:(?:is|are|was|were|has|have|had|did|does|do|will|would|can|could|remind me if)\b|when\b|since when\b|how long\b|(?:what|which)(?:'s| is| was)? (?:the )?(?:stage|status|monitoring)\b|status\b|stage\b|(?!(?:what|why|how|who|where|which|tell|list|show|explain|describe|give)\b))/i;
+  /^(?:(?:so|and|but|ok|okay|hi|hey)[,\s]+)?(?:(?:is|are|was|were|has|have|had|did|does|do|will|would|can|could|remind me if)\b|when\b|since when\b|how long\b|(?:what|which) (?:date|day|month|year)\b|(?:what|which)(?:'s| is| was)? (?:the )?(?:stage|status|monitoring)\b|status\b|stage\b|(?!(?:what|why|how|who|where|which|tell|list|show|explain|describe|give)\b))/i;
 const SOURCES = /\b(?:sources|which articles|what articles|your articles|what do you know|knowledge base)\b/i;
 const SAY_WORDS =
   /\b(?:say|said|says|tell|told|respond(?:ed|s)?|response|react(?:ed|ion)?|reply|replied|comment(?:ed)?|think|admit(?:s|ted)?|accept(?:s|ed)?|acknowledg\w*|concede[sd]?|den(?:y|ies|ied)|dispute[sd]?|(?:dis)?agree[sd]?)\b/i;

@@ -132,7 +132,9 @@ export function annotateArticle(
     // A quote carried over from the previous paragraph ("continuing quote") or sentence.
     const continuing = quoteOpen && (startsQuote || !newParagraph);
 
-    rememberTitledPeople(s.text, names[0] ?? focus, gazetteer, people);
+    // Named in passing, they become who "he" or "she" may be next.
+    for (const person of rememberTitledPeople(s.text, names[0] ?? focus, gazetteer, people))
+      mentioned(recent, person);
     let speaker = findSpeaker(s.text, names, focus, gazetteer, people, lastSpeaker, recent);
     if (!speaker && (continuing || (startsQuote && isWhollyQuoted(s.text)))) speaker = lastSpeaker;
     // "Inspectors found:" then bullets: each item is what the line before the list said.
@@ -389,19 +391,27 @@ function resolveSpeaker(
   };
 }
 
-/** Adds the people a sentence names with their rank (see `TITLED_PERSON`) to those the article knows. */
+/**
+ * Adds the people a sentence names with their rank (see `TITLED_PERSON`) to those the article knows, and
+ * returns everyone it names so.
+ */
 function rememberTitledPeople(
   text: string,
   focus: string | null,
   gazetteer: Gazetteer,
   people: Person[],
-): void {
+): Person[] {
   const mentions = gazetteer.mentions(text);
+  const named: Person[] = [];
   for (const m of text.matchAll(TITLED_PERSON)) {
     const [title = '', name = ''] = [m[1], m[2]];
     if (gazetteer.mentions(name).length > 0) continue;
     const surname = name.split(/\s+/).at(-1) ?? name;
-    if (people.some((p) => p.name === name || p.surname === surname)) continue;
+    const known = people.find((p) => p.name === name || p.surname === surname);
+    if (known) {
+      named.push(known);
+      continue;
+    }
     // Their force is the one named right beside them ("Kent Police Chief Constable X", "X, of Kent
     // Police"), else the one the story is about: not "who joined from Thames Valley Police".
     const start = m.index;
@@ -412,7 +422,7 @@ function rememberTitledPeople(
         (f.start >= end && /^,?\s+(?:of|at)\s+(?:the\s+)?$/.test(text.slice(end, f.start))),
     );
     const role = roleOf(title);
-    people.push({
+    const person: Person = {
       name,
       surname,
       title: titleOf(title),
@@ -420,8 +430,11 @@ function rememberTitledPeople(
       force: role === 'inspectorate' ? null : (beside?.slug ?? focus),
       person: true,
       description: title,
-    });
+    };
+    people.push(person);
+    named.push(person);
   }
+  return named;
 }
 
 /** Moves a person to the front of the recently mentioned. */

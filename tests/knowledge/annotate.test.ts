@@ -338,3 +338,21 @@ describe('meeting reports', () => {
     });
   });
 });
+
+describe('first-person blogs', () => {
+  it('takes "he" for the person just named in passing', () => {
+    const kb = engineOf({
+      id: 'blog',
+      published: '2024-11-14',
+      body: [
+        'Gwent Police remains in Engage.',
+        'I have asked the Chief Constable, Owain Prothero, to report to me in public every month.',
+        'At my last scrutiny board, he told me: ‘We are not where we need to be yet.’',
+      ].join('\n'),
+    }).kb;
+    expect(kb.passages.find((p) => p.text.startsWith('At my last'))).toMatchObject({
+      speaker: 'Owain Prothero',
+      speakerRole: 'force',
+    });
+  });
+});
