@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
-import { buildKnowledgeBase } from '../knowledge/build.js';
+import { buildKnowledgeBase, passagesAbout } from '../knowledge/build.js';
 import type { Article, Force, Passage, Topic } from '../knowledge/schema.js';
 import { isTypoOf } from '../knowledge/typos.js';
 import { ENGAGE_TERMS, FINDING_WORDS } from '../knowledge/vocabulary.js';
@@ -428,14 +428,8 @@ function eventAnswer(b: AnswerBuilder, force: string, text: string): Answer | nu
  */
 function whyFromHistory(b: AnswerBuilder, force: string): Answer | null {
   const date = (p: Passage) => b.engine.kb.articles.get(p.articleId)?.published ?? '';
-  const recalled = b.engine.kb.passages
-    .filter(
-      (p) =>
-        p.forces.includes(force) &&
-        p.speakerRole !== 'force' &&
-        ENGAGE_TERMS.test(p.text) &&
-        CAUSAL.test(p.text),
-    )
+  const recalled = passagesAbout(b.engine.kb, force)
+    .filter((p) => p.speakerRole !== 'force' && ENGAGE_TERMS.test(p.text) && CAUSAL.test(p.text))
     .sort(
       (x, y) =>
         Number(y.named.includes(force)) - Number(x.named.includes(force)) || date(y).localeCompare(date(x)),
@@ -461,27 +455,35 @@ function topicPassages(
   opts: ListOptions = {},
 ): Passage[] {
   const topic: Topic = intent === 'findings' ? 'finding' : 'response';
-  const passages = b.engine.kb.passages.filter(
+  const passages = passagesAbout(b.engine.kb, force).filter(
     (p) =>
-      p.forces.includes(force) &&
-      (p.topic === topic ||
-        (intent === 'findings' &&
-          p.topic === 'status' &&
-          (p.speakerRole === 'inspectorate' || (p.speakerRole !== 'force' && FINDING_WORDS.test(p.text))))),
+      p.topic === topic ||
+      (intent === 'findings' &&
+        p.topic === 'status' &&
+        (p.speakerRole === 'inspectorate' || (p.speakerRole !== 'force' && FINDING_WORDS.test(p.text)))),
   );
-  const date = (p: Passage) => b.engine.kb.articles.get(p.articleId)?.published ?? '';
-  const relevance = (p: Passage) => opts.relevant?.get(p.id) ?? 0;
-  const inYear = (p: Passage) => Number(opts.years?.some((y) => date(p).startsWith(y)) ?? false);
-  return passages.sort(
-    (x, y) =>
-      relevance(y) - relevance(x) ||
-      inYear(y) - inYear(x) ||
-      date(y).localeCompare(date(x)) ||
-      x.articleId.localeCompare(y.articleId) ||
+  // Sort keys worked out once per passage: a force can have thousands.
+  const keyed = passages.map((p) => {
+    const date = b.engine.kb.articles.get(p.articleId)?.published ?? '';
+    return {
+      p,
+      date,
+      relevance: opts.relevant?.get(p.id) ?? 0,
+      inYear: Number(opts.years?.some((y) => date.startsWith(y)) ?? false),
       // Sentences about this force first, then the ones that merely mention it.
-      Number(y.forces[0] === force) - Number(x.forces[0] === force) ||
-      x.position - y.position,
+      own: Number(p.forces[0] === force),
+    };
+  });
+  keyed.sort(
+    (x, y) =>
+      y.relevance - x.relevance ||
+      y.inYear - x.inYear ||
+      (y.date < x.date ? -1 : y.date > x.date ? 1 : 0) ||
+      (x.p.articleId < y.p.articleId ? -1 : x.p.articleId > y.p.articleId ? 1 : 0) ||
+      y.own - x.own ||
+      x.p.position - y.p.position,
   );
+  return keyed.map((k) => k.p);
 }
 
 function topicListAnswer(
@@ -540,7 +542,7 @@ function statusAnswer(b: AnswerBuilder, force: string): Answer {
       const title = b.engine.kb.articles.get(articleId)?.title ?? '';
       return b.engine.kb.gazetteer.mentions(title).some((m) => m.slug === force);
     };
-    const mentions = b.engine.kb.passages.filter(
+    const mentions = passagesAbout(b.engine.kb, force).filter(
       (p) => p.named.includes(force) && ENGAGE_TERMS.test(p.text) && aboutForce(p.articleId),
     );
     if (mentions.length === 0)

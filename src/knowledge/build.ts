@@ -66,3 +66,24 @@ const MIN_WORDS = 3;
 function wordCount(text: string): number {
   return (text.match(/\p{L}[\p{L}'’-]*/gu) ?? []).length;
 }
+
+const aboutCache = new WeakMap<KnowledgeBase, Map<string, Passage[]>>();
+
+/**
+ * The passages about a force (named or implied), in knowledge-base order. Worked out once per knowledge
+ * base: answers about one force need not scan every passage.
+ */
+export function passagesAbout(kb: KnowledgeBase, force: string): readonly Passage[] {
+  let byForce = aboutCache.get(kb);
+  if (!byForce) {
+    byForce = new Map();
+    for (const p of kb.passages)
+      for (const f of p.forces) {
+        const list = byForce.get(f) ?? [];
+        list.push(p);
+        byForce.set(f, list);
+      }
+    aboutCache.set(kb, byForce);
+  }
+  return byForce.get(force) ?? [];
+}
