@@ -39,6 +39,8 @@ const SUBORDINATE =
   /,\s*(?:which|who)\b[^,]*(?:,|$)|\b(?:after|since|before|when|until|although|though|while|once|despite)\b[^,;.]*/gi;
 /** "…in Engage before it was returned to Scan": what follows before/until happened later. */
 const LATER_CLAUSE = /\b(?:before|until|till)\b([^,;.]*)/i;
+/** Every stage phrase the patterns below can match contains one of these words. */
+const STAGE_HINT = /special measures|engage|monitoring|\bscan\b|\bprocess\b/i;
 /** A question asks; it reports nothing ("are we looking at the force being put in special measures?"). */
 const QUESTION = /\?[”"’'»)\s]*$/u;
 
@@ -73,7 +75,8 @@ const NO_DATE = '9999-12-31';
  * // [{ stage: 'scan', date: '2024-05-01' }, { stage: 'engage', date: '2021' }] (given EXIT_TERMS matches)
  */
 export function stageEvents(text: string, articleDate: string): StageEvent[] {
-  if (QUESTION.test(text)) return [];
+  // Most sentences never name a stage: skip the clause analysis for them.
+  if (!STAGE_HINT.test(text) || QUESTION.test(text)) return [];
   const events: StageEvent[] = [];
   const later = LATER_CLAUSE.exec(text)?.[1];
   const laterEvent = later ? datedStage(later, articleDate) : null;

@@ -1,4 +1,4 @@
-import type { Gazetteer } from './gazetteer.js';
+import type { ForceMention, Gazetteer } from './gazetteer.js';
 import type { Passage, SpeakerRole, Topic } from './schema.js';
 import {
   ENGAGE_TERMS,
@@ -401,7 +401,7 @@ function rememberTitledPeople(
   gazetteer: Gazetteer,
   people: Person[],
 ): Person[] {
-  const mentions = gazetteer.mentions(text);
+  let mentions: ForceMention[] | null = null;
   const named: Person[] = [];
   for (const m of text.matchAll(TITLED_PERSON)) {
     const [title = '', name = ''] = [m[1], m[2]];
@@ -416,6 +416,7 @@ function rememberTitledPeople(
     // Police"), else the one the story is about: not "who joined from Thames Valley Police".
     const start = m.index;
     const end = start + m[0].length;
+    mentions ??= gazetteer.mentions(text);
     const beside = mentions.find(
       (f) =>
         (f.end <= start && start - f.end <= 3) ||
