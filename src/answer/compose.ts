@@ -246,8 +246,9 @@ function askAnswer(
     }
     hits.sort((x, y) => y.score - x.score);
   }
-  const best = hits[0];
-  if (!best || !answers(best, words)) {
+  // The best-ranked sentence that answers: a topic boost may rank one that does not above one that does.
+  const best = hits.find((h) => answers(h, words));
+  if (!best) {
     const about = force ? ` about ${b.forceName}` : '';
     return b.abstain(`The knowledge base does not answer that${about}.`);
   }
