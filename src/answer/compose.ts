@@ -246,9 +246,10 @@ function askAnswer(
     }
     hits.sort((x, y) => y.score - x.score);
   }
-  // The best-ranked sentence that answers: a topic boost may rank one that does not above one that does.
-  const best = hits.find((h) => answers(h, words));
-  if (!best) {
+  // Only the best-ranked sentence may answer: when it does not, a lower one that happens to share more
+  // words is more often beside the point than the answer.
+  const best = hits[0];
+  if (!best || !answers(best, words)) {
     const about = force ? ` about ${b.forceName}` : '';
     return b.abstain(`The knowledge base does not answer that${about}.`);
   }
