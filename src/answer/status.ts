@@ -71,8 +71,8 @@ const NO_DATE = '9999-12-31';
  * was put into special measures in 2021, …" is Engage in 2021). "Since leaving special measures" says the
  * force is out now.
  *
- * @example stageEvents('Kent Police, which entered Engage in 2021, has left it.', '2024-05-01')
- * // [{ stage: 'scan', date: '2024-05-01' }, { stage: 'engage', date: '2021' }] (given EXIT_TERMS matches)
+ * @example stageEvents('Kent Police, which entered Engage in 2021, has left special measures.', '2024-05-01')
+ * // [{ stage: 'scan', date: '2024-05-01' }, { stage: 'engage', date: '2021' }]
  */
 export function stageEvents(text: string, articleDate: string): StageEvent[] {
   // Most sentences never name a stage: skip the clause analysis for them.
