@@ -21,7 +21,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   one ones anything something thing things say said says tells told much many done
   whats hows whos wheres whens whys thats theres dont doesnt didnt isnt arent wasnt werent cant wont hasnt
   havent im ive youre theyre basically actually exactly really simply kindly kind sort
-  ok okay alright`.split(/\s+/),
+  ok okay alright w wat wot wut wht wen hw abt`.split(/\s+/),
 );
 
 /** Stems of the stop-word verbs, whose other forms ("getting", "telling", "saying") say no more. */
@@ -159,7 +159,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['sex offenders', 'sexual offenders'],
   ['calls', '999'],
   ['pcc', 'police and crime commissioner', 'police fire and crime commissioner', 'commissioner'],
-  ['runs', 'leads', 'heads', 'chief constable'],
+  ['runs', 'leads', 'heads', 'chief constable', 'in charge'],
   [
     'money',
     'funding',
