@@ -41,7 +41,8 @@ interface Person extends Speaker {
   title: string;
 }
 
-const OPEN_QUOTES = /^[“"‘]/;
+/** A sentence opening a quotation: double quotes, or single ones as some papers use ("'We accept…"). */
+const OPEN_QUOTES = /^[“"‘]|^'(?=\p{Lu})/u;
 const OPEN_Q = /[“"]/g;
 const CLOSE_Q = /[”"]/g;
 /** Subject-first attribution: `<who> (also) said: …`, `<who> said the …`. */
@@ -193,13 +194,23 @@ function unique<T>(xs: readonly T[]): T[] {
 }
 
 function isWhollyQuoted(text: string): boolean {
-  return /^[“"‘][\s\S]*[”"’][.!?]?$/.test(text.trim()) || /^[“"‘][^”"]*$/.test(text.trim());
+  const t = text.trim();
+  return /^[“"‘'][\s\S]*[”"’'][.!?]?$/.test(t) || /^[“"‘][^”"]*$/.test(t) || /^'\p{Lu}[^"]*$/u.test(t);
 }
+
+/** Single quotation marks that open or close a quote, not apostrophes ("force's", "don't"). */
+const SINGLE_OPEN = /(?:^|[\s(—–-])[‘'](?=[\p{L}\d])/gu;
+const SINGLE_CLOSE = /(?<=[\p{L}\d.,!?…])[’'](?=[\s)—–-]|$)/gu;
 
 /** Tracks whether a quotation is still open after this sentence (curly or straight quotes). */
 function quoteBalance(text: string, wasOpen: boolean): boolean {
-  const opens = text.match(OPEN_Q)?.length ?? 0;
-  const closes = text.match(CLOSE_Q)?.length ?? 0;
+  let opens = text.match(OPEN_Q)?.length ?? 0;
+  let closes = text.match(CLOSE_Q)?.length ?? 0;
+  if (opens === 0 && closes === 0) {
+    // No double quotes: papers that quote with single ones.
+    opens = text.match(SINGLE_OPEN)?.length ?? 0;
+    closes = text.match(SINGLE_CLOSE)?.length ?? 0;
+  }
   if (text.includes('"')) {
     // Straight quotes toggle.
     const straight = (text.match(/"/g) ?? []).length;

@@ -127,6 +127,10 @@ const ALWAYS: ReadonlyArray<readonly [RegExp, string]> = [
   ],
   [/\bpurchase licensing rights\b|\bopens new tab\b|^item \d+ of \d+\b/, 'image caption/credit'],
   [/^(?:copyright|\(c\))\b|©|\ball rights reserved\b/, 'copyright'],
+  [
+    /^(?:was this (?:page|article|information) (?:helpful|useful)|is this page useful|report (?:a crime|it) online\b.*|in an emergency,? (?:always )?(?:call|dial) 999)/,
+    'page chrome',
+  ],
   [/\bnot responsible for the content of external\b|\bour approach to external linking\b/, 'page chrome'],
   [/^this (?:article|story|piece) (?:was|has been) (?:amended|updated|corrected)\b/, 'correction note'],
   [/^our standards\b|^(?:thomson reuters )?trust principles\b/, 'page chrome'],

@@ -356,3 +356,23 @@ describe('first-person blogs', () => {
     });
   });
 });
+
+describe('single quotation marks', () => {
+  it('follow a quote opened with single marks into the next paragraph', () => {
+    const kb = engineOf({
+      id: 'single-quotes',
+      published: '2025-01-23',
+      body: [
+        'Lincolnshire Police is not in special measures.',
+        "Chief Constable Joanna Whitcombe said: 'There has been some worrying speculation this week.",
+        "'The inspectors have given us an honest assessment, and we accept that we must do better.",
+        "'We already have a plan to improve our attendance times.'",
+        "The force's critics were not convinced.",
+      ].join('\n'),
+    }).kb;
+    const speakerOf = (start: string) => kb.passages.find((p) => p.text.startsWith(start))?.speaker;
+    expect(speakerOf("'The inspectors")).toBe('Joanna Whitcombe');
+    expect(speakerOf("'We already")).toBe('Joanna Whitcombe');
+    expect(speakerOf("The force's critics")).toBeNull();
+  });
+});

@@ -317,3 +317,13 @@ describe('lists without bullets', () => {
     expect(dropped.map((d) => d.reason)).toEqual(['heading (question)', 'link-list marker']);
   });
 });
+
+describe('force website chrome', () => {
+  it.each([
+    'Was this page helpful?',
+    'Report a crime online or call 101.',
+    'In an emergency always call 999.',
+  ])('drops %j', (line) => {
+    expect(cleanParagraphs([line]).kept).toEqual([]);
+  });
+});
