@@ -3,12 +3,14 @@ import {
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   DiscordAPIError,
+  HTTPError,
   type Interaction,
   type Message,
   type MessageComponentInteraction,
   MessageFlags,
   MessageReferenceType,
   type ModalSubmitInteraction,
+  RateLimitError,
 } from 'discord.js';
 import { cutText, renderAnswer, renderError, renderNotice } from '../render/discord.js';
 import type { BotContext, Command } from './commands.js';
@@ -102,11 +104,27 @@ export async function handleInteraction(interaction: Interaction, deps: EventDep
       }
     }
     const started = Date.now();
+    watchEdits(interaction);
     await command.execute(interaction, deps.ctx);
     log.info({ ms: Date.now() - started }, 'command answered');
   } catch (err) {
     await apologise(interaction, err, log);
   }
+}
+
+/** Interactions whose deferred reply the bot has tried to edit: the edit may have reached Discord. */
+const editAttempted = new WeakSet<object>();
+
+/**
+ * Notes when a command edits its deferred reply, so an error thrown after Discord took the edit (discord.js
+ * failing to read the message it got back) is not answered by overwriting the real answer with an apology.
+ */
+function watchEdits(interaction: ChatInputCommandInteraction): void {
+  const edit = interaction.editReply.bind(interaction);
+  interaction.editReply = ((options: Parameters<typeof edit>[0]) => {
+    editAttempted.add(interaction);
+    return edit(options);
+  }) as typeof interaction.editReply;
 }
 
 /**
@@ -161,8 +179,13 @@ async function apologise(
   const errorId = newErrorId();
   log.error({ err, errorId }, 'command failed');
   const apology = { ...renderError(errorId), flags: MessageFlags.Ephemeral } as const;
+  // After an edit that may have gone through (the error is not Discord refusing it), add the apology as a
+  // follow-up rather than replace what the user may already see.
+  const refused = err instanceof DiscordAPIError || err instanceof HTTPError || err instanceof RateLimitError;
+  const mayHaveAnswered = editAttempted.has(interaction) && !refused;
   try {
-    if (interaction.deferred && !interaction.replied) await interaction.editReply(renderError(errorId));
+    if (interaction.deferred && !interaction.replied && !mayHaveAnswered)
+      await interaction.editReply(renderError(errorId));
     else if (interaction.replied || interaction.deferred) await interaction.followUp(apology);
     else await interaction.reply(apology);
   } catch (e) {
@@ -360,7 +383,11 @@ function threadName(question: string): string {
 function channelIsBusy(message: Message, deps: EventDeps): boolean {
   const now = (deps.now ?? Date.now)();
   const recent = [...message.channel.messages.cache.values()]
-    .filter((m) => m.id !== message.id && !m.author.bot)
-    .map((m) => ({ authorId: m.author.id, createdAt: m.createdTimestamp }));
+    // A message Discord sent without its author (a minimal payload) is nobody's: skip it.
+    .flatMap((m) =>
+      m.id !== message.id && m.author && !m.author.bot
+        ? [{ authorId: m.author.id, createdAt: m.createdTimestamp }]
+        : [],
+    );
   return isBusy(recent, message.author.id, now, deps.busy);
 }

@@ -1045,3 +1045,53 @@ describe('gateway reconnects', () => {
     expectOneOfEverything(bot);
   });
 });
+
+describe('terse payloads from Discord', () => {
+  it('a message cached without its author does not break later answers in the channel', async () => {
+    // No echo of the bot's own messages: what the REST reply says is all discord.js caches.
+    const { fake } = await start({ fake: { echoOwnMessages: false } });
+    // The bot's own reply comes back without `author`, as a minimal Discord might send it.
+    const reshaped = fake.reshapeResponses({
+      method: 'POST',
+      path: `/channels/${GENERAL}/messages`,
+      reshape: ({ author: _author, ...message }) => message,
+    });
+    await ask(fake, {
+      channelId: GENERAL,
+      content: 'is wiltshire police in special measures?',
+      mentionsBot: true,
+    });
+    const { reply } = await ask(fake, {
+      channelId: GENERAL,
+      content: 'is the met in special measures?',
+      mentionsBot: true,
+    });
+    expect(reshaped.hits).toBe(1);
+    expect(embedOf(reply.body).title).toMatch(/Metropolitan/);
+    expect(errorLogs()).toEqual([]);
+  });
+
+  it('an error reading back a deferred answer Discord took adds the apology as a follow-up, keeping the answer', async () => {
+    const { fake } = await start();
+    // discord.js throws on an edited message whose interaction_metadata lacks authorizing_integration_owners.
+    fake.reshapeResponses({
+      method: 'PATCH',
+      path: /\/webhooks\/\d+\/[^/]+\/messages\/(?:@|%40)original/,
+      reshape: (message) => ({
+        ...message,
+        interaction_metadata: { id: '1', type: 2, user: { id: MODERATOR } },
+      }),
+    });
+    const h = await fake.sendInteraction({
+      type: 'command',
+      name: 'kb',
+      subcommand: 'refresh',
+      user: { id: MODERATOR },
+    });
+    const answer = await h.waitForOriginal();
+    const apology = await h.waitForFollowUp((m) => /error id/.test(JSON.stringify(m)), { timeoutMs: 5000 });
+    expect(apology).toBeDefined();
+    expect(JSON.stringify(h.original)).toBe(JSON.stringify(answer));
+    expect(JSON.stringify(h.original)).not.toMatch(/error id/);
+  });
+});

@@ -495,6 +495,15 @@ export interface RequestFailure {
   times?: number;
 }
 
+export interface ResponseReshape {
+  method?: string;
+  path: string | RegExp;
+  /** Returns the body to send instead (it may change the one given). */
+  reshape: (body: Record<string, unknown>) => unknown;
+  /** How many matching responses; default 1. */
+  times?: number;
+}
+
 export interface InjectedFailure {
   /** Requests failed so far. */
   readonly hits: number;
@@ -569,6 +578,11 @@ export interface FakeDiscord {
    * body, 4xx with `{ code, message }` (e.g. 50013 Missing Permissions, 10062 Unknown interaction).
    */
   failRequests(failure: RequestFailure): InjectedFailure;
+  /**
+   * Changes the JSON body of the next `times` successful responses to requests matching `path` (and
+   * `method`): for payloads a terser Discord (or another fake) might send, e.g. a message without `author`.
+   */
+  reshapeResponses(rule: ResponseReshape): InjectedFailure;
 
   // gateway
   /** Sends op 7 RECONNECT to every identified session; returns how many got it. */
@@ -834,6 +848,7 @@ class FakeDiscordServer implements FakeDiscord {
   /** Sessions Discord would no longer resume (invalidated, timed out). */
   private readonly invalidSessionIds = new Set<string>();
   private readonly failures: (RequestFailure & { left: number; hits: number })[] = [];
+  private readonly reshapes: (ResponseReshape & { left: number; hits: number })[] = [];
   readonly registeredCommands: {
     global: APIApplicationCommand[];
     guild: Record<string, APIApplicationCommand[]>;
@@ -3075,7 +3090,8 @@ class FakeDiscordServer implements FakeDiscord {
       }
       const injected = this.injectedFailure(method, record.path);
       if (injected) return injected;
-      return route.handler({ params, query, body: parsed.body, files: parsed.files, record });
+      const reply = await route.handler({ params, query, body: parsed.body, files: parsed.files, record });
+      return this.reshaped(method, record.path, reply);
     }
     return err(404, 0, '404: Not Found');
   }
@@ -3091,6 +3107,33 @@ class FakeDiscordServer implements FakeDiscord {
         entry.left = 0;
       },
     };
+  }
+
+  reshapeResponses(rule: ResponseReshape): InjectedFailure {
+    const entry = { ...rule, left: rule.times ?? 1, hits: 0 };
+    this.reshapes.push(entry);
+    return {
+      get hits() {
+        return entry.hits;
+      },
+      cancel: () => {
+        entry.left = 0;
+      },
+    };
+  }
+
+  private reshaped(method: string, path: string, reply: Reply): Reply {
+    if (reply.status >= 300 || typeof reply.body !== 'object' || reply.body === null) return reply;
+    const r = this.reshapes.find(
+      (x) =>
+        x.left > 0 &&
+        (!x.method || x.method.toUpperCase() === method) &&
+        (typeof x.path === 'string' ? path.includes(x.path) : x.path.test(path)),
+    );
+    if (!r) return reply;
+    r.left--;
+    r.hits++;
+    return { ...reply, body: r.reshape(structuredClone(reply.body) as Record<string, unknown>) };
   }
 
   private injectedFailure(method: string, path: string): Reply | null {
