@@ -228,6 +228,19 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
     'lower',
   ],
   ['increase', 'increased', 'rise', 'risen', 'grow', 'grown', 'higher'],
+  // Leaving Engage, in the words people use.
+  [
+    'get out of',
+    'come out of',
+    'leave',
+    'leaving',
+    'exit',
+    'exits',
+    'returns to scan',
+    'return to scan',
+    'returned to scan',
+    'removed from',
+  ],
   // Whether someone agreed is answered by their agreeing or not.
   ['agree', 'agreed', 'agrees', 'disagree', 'disagreed', 'disagrees', 'dispute', 'disputed', 'disputes'],
   // A people's adjective is its country's name.

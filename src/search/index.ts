@@ -59,6 +59,8 @@ export function buildPassageIndex(kb: KnowledgeBase): PassageIndex {
   return indexOver(kb, analyzer, new Postings(builder.finish()));
 }
 
+const PHRASE_GAP = String.raw`\s+(?:(?:it|itself|them|themselves|him|her|us|you)\s+)?`;
+
 /**
  * The inspectorate's full name is one thing, not its words: "His Majesty's Inspectorate of Constabulary and
  * Fire & Rescue Services" must not answer a question about a fire and rescue service.
@@ -163,22 +165,23 @@ function indexOver(
     }
     return vocabulary[lo]?.startsWith(term) ?? false;
   };
-  // A phrase that stop words shrink to one word ("take over" → "take") stands for its group only where the
-  // question has the phrase itself, and is not searched for on behalf of the others ("next" must not find
-  // "taking too long").
+  // A phrase that stop words shrink to one word ("take over" → "take"), or to none ("get out of"), stands
+  // for its group only where the question has the phrase itself, and is not searched for on behalf of the
+  // others ("next" must not find "taking too long").
   const synonymPhrases = SYNONYM_GROUPS.flatMap((group) => {
     const members = group.map((phrase) => {
       const terms = analyzer.terms(phrase);
-      const shrunk = terms.length === 1 && /\s/.test(phrase.trim());
+      const shrunk = terms.length <= 1 && /\s/.test(phrase.trim());
       return {
         phrase,
         terms,
-        literal: shrunk ? new RegExp(`\\b${phrase.replace(/\s+/g, '\\s+')}\\b`, 'i') : null,
+        // "get itself out of", "take it over": a pronoun may stand between the words.
+        literal: shrunk ? new RegExp(`\\b${phrase.trim().replace(/\s+/g, PHRASE_GAP)}\\b`, 'i') : null,
       };
     });
     const searched = members.filter((m) => m.terms.length > 0 && !m.literal).map((m) => m.terms);
     return members
-      .filter((m) => m.terms.length > 0)
+      .filter((m) => m.terms.length > 0 || m.literal)
       .map((m) => ({
         group,
         alt: m.terms,
@@ -196,15 +199,17 @@ function indexOver(
     for (const { group, alt, literal, others } of synonymPhrases) {
       if (matchedGroups.has(group)) continue;
       if (literal && !literal.test(question)) continue;
-      const at = findSequence(terms, alt, used);
+      const at = alt.length ? findSequence(terms, alt, used) : 0;
       if (at < 0) continue;
       for (let k = 0; k < alt.length; k++) used.add(at + k);
       matchedGroups.add(group);
-      const alternatives = [alt, ...others];
+      // A phrase of stop words alone ("get out of") is known by the words it stands for.
+      const alternatives = alt.length ? [alt, ...others] : others;
+      const typed = alternatives[0] ?? [];
       out.push({
-        label: alt.join(' '),
+        label: alt.length ? alt.join(' ') : typed.join(' '),
         alternatives,
-        weight: Math.max(...alt.map(idf)),
+        weight: Math.max(...typed.map(idf)),
         known: alternatives.some((a) => a.every(known)),
       });
     }

@@ -97,3 +97,18 @@ describe('synonym phrases that stop words shrink', () => {
     expect(eng.answer('when is the next commissioner election in wiltshire?').answered).toBe(false);
   });
 });
+
+describe('phrases made of stop words', () => {
+  it('"get out of Engage" finds how a force returns to Scan', () => {
+    const eng = engineOf({
+      id: 'explainer-exit',
+      published: '2025-11-20',
+      body: [
+        'Kent Police remains in Engage, the inspectorate said.',
+        'When the causes of concern have been dealt with, HM Chief Inspector recommends that the force returns to Scan.',
+      ].join('\n'),
+    });
+    const a = eng.answer('how does a force get out of special measures?');
+    expect(a.citations[0]?.text).toMatch(/returns to Scan/);
+  });
+});
