@@ -733,6 +733,46 @@ function json(value: unknown): string {
   }
 }
 
+/** A rule applied to the next `times` matching requests, counting how often it was. */
+interface Counted {
+  method?: string;
+  path: string | RegExp;
+  times?: number;
+  left: number;
+  hits: number;
+}
+
+function counted<R extends { method?: string; path: string | RegExp; times?: number }>(
+  rules: (R & { left: number; hits: number })[],
+  rule: R,
+): InjectedFailure {
+  const entry = { ...rule, left: rule.times ?? 1, hits: 0 };
+  rules.push(entry);
+  return {
+    get hits() {
+      return entry.hits;
+    },
+    cancel: () => {
+      entry.left = 0;
+    },
+  };
+}
+
+/** The first rule still in force for this request, used up by one. */
+function takeMatching<R extends Counted>(rules: R[], method: string, path: string): R | undefined {
+  const r = rules.find(
+    (x) =>
+      x.left > 0 &&
+      (!x.method || x.method.toUpperCase() === method) &&
+      (typeof x.path === 'string' ? path.includes(x.path) : x.path.test(path)),
+  );
+  if (r) {
+    r.left--;
+    r.hits++;
+  }
+  return r;
+}
+
 interface Reply {
   status: number;
   body?: unknown;
@@ -3097,55 +3137,23 @@ class FakeDiscordServer implements FakeDiscord {
   }
 
   failRequests(failure: RequestFailure): InjectedFailure {
-    const entry = { ...failure, left: failure.times ?? 1, hits: 0 };
-    this.failures.push(entry);
-    return {
-      get hits() {
-        return entry.hits;
-      },
-      cancel: () => {
-        entry.left = 0;
-      },
-    };
+    return counted(this.failures, failure);
   }
 
   reshapeResponses(rule: ResponseReshape): InjectedFailure {
-    const entry = { ...rule, left: rule.times ?? 1, hits: 0 };
-    this.reshapes.push(entry);
-    return {
-      get hits() {
-        return entry.hits;
-      },
-      cancel: () => {
-        entry.left = 0;
-      },
-    };
+    return counted(this.reshapes, rule);
   }
 
   private reshaped(method: string, path: string, reply: Reply): Reply {
     if (reply.status >= 300 || typeof reply.body !== 'object' || reply.body === null) return reply;
-    const r = this.reshapes.find(
-      (x) =>
-        x.left > 0 &&
-        (!x.method || x.method.toUpperCase() === method) &&
-        (typeof x.path === 'string' ? path.includes(x.path) : x.path.test(path)),
-    );
+    const r = takeMatching(this.reshapes, method, path);
     if (!r) return reply;
-    r.left--;
-    r.hits++;
     return { ...reply, body: r.reshape(structuredClone(reply.body) as Record<string, unknown>) };
   }
 
   private injectedFailure(method: string, path: string): Reply | null {
-    const f = this.failures.find(
-      (x) =>
-        x.left > 0 &&
-        (!x.method || x.method.toUpperCase() === method) &&
-        (typeof x.path === 'string' ? path.includes(x.path) : x.path.test(path)),
-    );
+    const f = takeMatching(this.failures, method, path);
     if (!f) return null;
-    f.left--;
-    f.hits++;
     if (f.status === 429) {
       const seconds = (f.retryAfterMs ?? 100) / 1000;
       return {
