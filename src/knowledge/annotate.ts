@@ -545,7 +545,8 @@ function sectionTopic(section: string | null | undefined): Topic | null {
     )
   )
     return 'response';
-  if (INSPECTORATE_WORDS.test(section) || FINDING_WORDS.test(section)) return 'finding';
+  if (INSPECTORATE_WORDS.test(section) || FINDING_WORDS.test(section) || /\bwent wrong\b/i.test(section))
+    return 'finding';
   return null;
 }
 

@@ -44,14 +44,18 @@ export function buildKnowledgeBase(articles: readonly Article[], forces: readonl
           listItem: p.listItem,
           section: p.section,
         }))
-        .filter((s) => wordCount(s.text) >= MIN_WORDS),
+        // Too short to answer anything, unless it introduces a list ("Inspectors found:").
+        .filter((s) => wordCount(s.text) >= MIN_WORDS || LEAD.test(s.text)),
     );
+    // The short list leads are read (they say what the items are) but not quoted.
     const passages = annotateArticle(
       article.id,
       sentences,
       gazetteer,
       dropped.map((d) => d.text),
-    );
+    )
+      .filter((p) => wordCount(p.text) >= MIN_WORDS)
+      .map((p, position) => (p.position === position ? p : { ...p, position }));
     kb.articles.set(article.id, meta);
     kb.byArticle.set(article.id, passages);
     kb.dropped.set(article.id, dropped);
@@ -62,6 +66,7 @@ export function buildKnowledgeBase(articles: readonly Article[], forces: readonl
 
 /** Sentences shorter than this ("Good morning.", "10:42 — Update.") cannot answer anything on their own. */
 const MIN_WORDS = 3;
+const LEAD = /:\s*$/;
 
 function wordCount(text: string): number {
   return (text.match(/\p{L}[\p{L}'’-]*/gu) ?? []).length;

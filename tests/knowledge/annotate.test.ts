@@ -183,6 +183,24 @@ describe('lists, sub-headings and verb-first attribution', () => {
     return p;
   };
 
+  it('reads a two-word lead ("Inspectors found:") for its list, though it is too short to quote', () => {
+    const short = engineOf({
+      id: 'short-lead',
+      published: '2025-03-20',
+      body: [
+        'Lancashire Constabulary has been removed from special measures.',
+        'When the force was escalated, the report made grim reading. Inspectors found:',
+        '- more than 3,400 investigations had not been allocated to an officer',
+      ].join('\n'),
+    }).kb;
+    expect(short.passages.map((p) => p.text)).not.toContain('Inspectors found:');
+    expect(short.passages.at(-1)).toMatchObject({
+      topic: 'finding',
+      speakerRole: 'inspectorate',
+      position: 2,
+    });
+  });
+
   it('gives list items the speaker and topic of the line that introduced them', () => {
     for (const item of ['calls from the public', 'crimes were not always'])
       expect(at(item)).toMatchObject({
