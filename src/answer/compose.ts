@@ -185,6 +185,9 @@ function topicHint(text: string): Topic | null {
   return null;
 }
 
+/** The noun a "what is the …" question asks for: "What was the outcome of the investigation?" */
+const QUESTION_HEAD =
+  /^\s*(?:what|which)(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|a\s+|an\s+)?(\p{L}{3,})\b/iu;
 const YEAR_TERM = /^(?:19|20)\d{2}$/;
 const SAY_QUESTION =
   /\b(?:say|said|says|saying|tell|told|respond\w*|react\w*|comment\w*|propos\w*|suggest\w*|argu\w*|recommend\w*|warn\w*|claim\w*|want\w*|call(?:s|ed)? for|think|thinks|thought|believe\w*|writes?|wrote)\b/i;
@@ -212,6 +215,17 @@ function askAnswer(
     years.length && years.length < concepts.length
       ? concepts.filter((c) => !YEAR_TERM.test(c.label))
       : concepts;
+  // "What was the outcome of…": when the thing asked for is a word no article uses, nothing answers it.
+  const head = QUESTION_HEAD.exec(b.parsed.text)?.[1];
+  const headTerm = head ? b.engine.index.analyzer.term(head) : null;
+  const headConcept = headTerm ? asked.find((c) => c.label === headTerm) : undefined;
+  if (
+    headConcept &&
+    !headConcept.known &&
+    !isListWord(b.engine, headConcept) &&
+    !measure.includes(headTerm ?? '')
+  )
+    return b.abstain(`The knowledge base does not answer that${force ? ` about ${b.forceName}` : ''}.`);
   let hits = b.engine.index.search(words, { force, topic, limit: 50 });
   // "What has Fairbairn said…": that person's own words, when the knowledge base has any.
   const asking = new Set(b.parsed.text.toLowerCase().match(/\p{L}{3,}/gu) ?? []);

@@ -331,3 +331,12 @@ describe('opinion pieces', () => {
     expect(cited).not.toContain('Kent Police said it did not recognise the picture.');
   });
 });
+
+describe('what a question asks for', () => {
+  it('abstains when the thing asked for is a word no article uses', () => {
+    const a = engine.answer('What was the outcome of the murder of Daniel Morgan inquiry?');
+    expect(a.answered).toBe(false);
+    // The same question about something the articles do speak of is answered.
+    expect(engine.answer('What was the decision about West Midlands Police?').answered).toBe(true);
+  });
+});
