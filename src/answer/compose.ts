@@ -97,7 +97,7 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
     intent === 'ask' &&
     force &&
     WHY_STAGE.test(parsed.text) &&
-    ENGAGE_TERMS.test(parsed.text) &&
+    (ENGAGE_TERMS.test(parsed.text) || ENGAGE_ASKED.test(parsed.text)) &&
     !/n['’]t\b|\b(?:not|never|didnt|wasnt|hasnt|isnt)\b/i.test(parsed.text)
   ) {
     const why = whyAnswer(b, force.slug, parsed.text);
@@ -185,6 +185,9 @@ function topicHint(text: string): Topic | null {
   return null;
 }
 
+/** How people ask about Engage without its names: "put under closer watch", "extra scrutiny". */
+const ENGAGE_ASKED =
+  /\b(?:closer|closest|extra|enhanced|special) (?:watch|scrutiny|supervision|oversight)\b/i;
 /** The noun a "what is the …" question asks for: "What was the outcome of the investigation?" */
 const QUESTION_HEAD =
   /^\s*(?:what|which)(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|a\s+|an\s+)?(\p{L}{3,})\b/iu;

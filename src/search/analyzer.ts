@@ -150,7 +150,17 @@ export function createAnalyzer(protectedWords: Iterable<string>): Analyzer {
  * using any of them also searches for the others.
  */
 export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
-  ['special measures', 'engage', 'enhanced monitoring', 'enhanced level of monitoring', 'monitoring process'],
+  [
+    'special measures',
+    'engage',
+    'enhanced monitoring',
+    'enhanced level of monitoring',
+    'monitoring process',
+    'closer watch',
+    'closer scrutiny',
+    'extra scrutiny',
+    'enhanced scrutiny',
+  ],
   ['watchdog', 'inspectorate', 'hmic', 'hmicfrs', 'inspectors', 'inspector', 'inspection'],
   ['chief constable', 'police chief'],
   ['improve', 'improvement', 'progress', 'better'],
