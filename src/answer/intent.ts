@@ -39,7 +39,7 @@ const SAY_WORDS =
   /\b(?:say|said|says|tell|told|respond(?:ed|s)?|response|react(?:ed|ion)?|reply|replied|comment(?:ed)?|think|admit(?:s|ted)?|accept(?:s|ed)?|acknowledg\w*|concede[sd]?|den(?:y|ies|ied)|dispute[sd]?|(?:dis)?agree[sd]?)\b/i;
 /** The inspectorate as the one speaking: "inspectors say", "the HMIC letter to the Met said", "did the watchdog tell". */
 const INSPECTORATE_SAYS =
-  /\b(?:hmic(?:frs)?|inspectors?|inspectorate|watchdog|report|letter)\s+(?:[\p{L}’'-]+\s+){0,3}?(?:say|said|says|tell|told|conclude|concluded|write|wrote)\b/iu;
+  /\b(?:hmic(?:frs)?|inspectors?|inspectorate|watchdog|report|letter|inspection)\s+(?:[\p{L}’'-]+\s+){0,3}?(?:say|said|says|tell|told|conclude|concluded|write|wrote)\b/iu;
 const FIND_WORDS =
   /\b(?:find|found|findings|failings|failures|concerns?|causes? of concern|criticis\w*|wrong|problems)\b/i;
 

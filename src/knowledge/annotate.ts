@@ -93,8 +93,13 @@ export function annotateArticle(
   gazetteer: Gazetteer,
   /** Lines left out of the story that may still name people ("Also present: Chief Constable X"). */
   asides: readonly string[] = [],
+  /** Who published it: an inspectorate report or a force's statement speaks in its own voice ("We found…"). */
+  publisher = '',
+  /** The headline: repeated as the first heading, it is no sub-heading. */
+  title = '',
 ): Passage[] {
   const people: Person[] = [];
+  const voice = publisherVoice(publisher, gazetteer);
   const named = sentences.map((s) =>
     unique(
       gazetteer
@@ -137,7 +142,15 @@ export function annotateArticle(
     for (const person of rememberTitledPeople(s.text, names[0] ?? focus, gazetteer, people))
       mentioned(recent, person);
     let speaker = findSpeaker(s.text, names, focus, gazetteer, people, lastSpeaker, recent);
+    if (
+      speaker &&
+      voice &&
+      /^(?:we|us|our (?:inspection|inspectors|team|report|review|officers))$/i.test(speaker.name)
+    )
+      speaker = voice;
     if (!speaker && (continuing || (startsQuote && isWhollyQuoted(s.text)))) speaker = lastSpeaker;
+    // In the publisher's own report or statement, "we found", "our inspection" is the publisher speaking.
+    if (!speaker && voice && !startsQuote && !quoteOpen && /\b(?:we|our|us)\b/i.test(s.text)) speaker = voice;
     // "Inspectors found:" then bullets: each item is what the line before the list said.
     const inList = s.listItem === true && list !== null;
     if (inList && !speaker) speaker = list?.speaker ?? null;
@@ -183,7 +196,8 @@ export function annotateArticle(
       speakerRole: speaker?.role ?? null,
       topic,
       ...(lead ? { lead } : {}),
-      ...(s.section && /\?$/.test(s.section) ? { question: s.section } : {}),
+      // Question headings only: other sub-headings ("Skip advert", a byline) are too often not headings.
+      ...(s.section && /\?$/.test(s.section) && !sameWords(s.section, title) ? { heading: s.section } : {}),
     });
   });
   return nameTitledSpeakers(passages, people);
@@ -449,6 +463,32 @@ function rememberTitledPeople(
   return named;
 }
 
+/**
+ * The voice of an article published by the inspectorate or by a force, which reports in the first person:
+ * HMICFRS's "We found…", a force's "We remain under routine monitoring". Null for news and for others.
+ */
+function publisherVoice(publisher: string, gazetteer: Gazetteer): Speaker | null {
+  if (!publisher) return null;
+  if (/\b(?:inspectorate of constabulary|hmic(?:frs)?)\b/i.test(publisher))
+    return { name: publisher, role: 'inspectorate', force: null, person: false, description: '' };
+  // A force's own site: the publisher is the force's name, give or take "press office" ("Cumbria
+  // Constabulary"), not a paper, panel or commissioner of the same place.
+  const force = gazetteer.mentions(publisher)[0];
+  const rest = force ? `${publisher.slice(0, force.start)}${publisher.slice(force.end)}` : '';
+  if (force && /^[\s,–-]*(?:(?:press|media|news) (?:office|team|release))?[\s.]*$/i.test(rest))
+    return { name: publisher, role: 'force', force: force.slug, person: false, description: '' };
+  return null;
+}
+
+function sameWords(a: string, b: string): boolean {
+  const words = (t: string) =>
+    t
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+  return words(a) === words(b);
+}
+
 /** Moves a person to the front of the recently mentioned. */
 function mentioned(recent: Speaker[], person: Speaker): void {
   const at = recent.indexOf(person);
@@ -530,11 +570,15 @@ function extractPersonName(who: string, gazetteer: Gazetteer): string | null {
  */
 function topicOf(text: string, speaker: Speaker | null, context?: Topic | null): Topic {
   if (speaker?.role === 'force') return 'response';
+  // "Investigating crime: Requires improvement": a PEEL grade is a finding.
+  if (PEEL_GRADE.test(text)) return 'finding';
   if (ENGAGE_TERMS.test(text) || /\b(?:routine monitoring|scan stage)\b/i.test(text)) return 'status';
   if (speaker?.role === 'inspectorate' || FINDING_WORDS.test(text)) return 'finding';
   if (!speaker && (context === 'finding' || context === 'response')) return context;
   return 'context';
 }
+
+const PEEL_GRADE = /:\s*(?:outstanding|good|adequate|requires improvement|inadequate)\.?$/i;
 
 /** "What the inspectors found", "How the force responded": the topic a sub-heading announces. */
 function sectionTopic(section: string | null | undefined): Topic | null {
@@ -545,7 +589,11 @@ function sectionTopic(section: string | null | undefined): Topic | null {
     )
   )
     return 'response';
-  if (INSPECTORATE_WORDS.test(section) || FINDING_WORDS.test(section) || /\bwent wrong\b/i.test(section))
+  if (
+    INSPECTORATE_WORDS.test(section) ||
+    FINDING_WORDS.test(section) ||
+    /\b(?:went wrong|areas? for improvement)\b/i.test(section)
+  )
     return 'finding';
   return null;
 }

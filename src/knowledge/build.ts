@@ -53,6 +53,8 @@ export function buildKnowledgeBase(articles: readonly Article[], forces: readonl
       sentences,
       gazetteer,
       dropped.map((d) => d.text),
+      article.publisher,
+      article.title,
     )
       .filter((p) => wordCount(p.text) >= MIN_WORDS)
       .map((p, position) => (p.position === position ? p : { ...p, position }));

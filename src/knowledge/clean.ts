@@ -107,7 +107,10 @@ const ALWAYS: ReadonlyArray<readonly [RegExp, string]> = [
     /^(?:advertisement|advertising|advert|ads?|sponsored(?: content| stories| links| by\b.*)?|promoted(?: stories| content)?|paid (?:post|content|partnership))$/,
     'advertisement',
   ],
-  [/^(?:story|article) continues (?:below|after)\b|^continue reading\b/, 'advertisement'],
+  [
+    /^(?:story|article) continues (?:below|after)\b|^continue reading\b|^skip (?:advert|ad|advertisement)s?$/,
+    'advertisement',
+  ],
   [
     /\bwe use cookies\b|\baccept (?:all )?cookies\b|\bcookie (?:settings|policy|preferences|consent|notice)\b/,
     'cookie notice',

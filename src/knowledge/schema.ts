@@ -120,5 +120,5 @@ export interface Passage {
   /** For an item of a list: the line that introduced it ("Three forces are in Engage:"), which it completes. */
   lead?: string;
   /** The question heading it answers, in a question-and-answer explainer ("How long does it last?"). */
-  question?: string;
+  heading?: string;
 }

@@ -72,11 +72,12 @@ const INSPECTORATE_NAME =
 const INDEX_FIELDS: ((p: Passage) => string)[] = [
   (p) => p.text.replace(INSPECTORATE_NAME, 'HMICFRS'),
   (p) => `${p.speaker ?? ''} ${p.speakerTitle ?? ''}`,
-  // In a question-and-answer explainer, the question a sentence answers ("Does it mean officers will be sacked?").
-  (p) => p.question ?? '',
+  // In a question-and-answer explainer, the question a sentence answers ("Does it mean officers will be
+  // sacked?").
+  (p) => p.heading ?? '',
 ];
 const FIELD_BOOSTS = [2, 1, 1];
-const QUESTION_FIELD = 2;
+const HEADING_FIELD = 2;
 
 function fieldInput(analyzer: Analyzer, text: string) {
   const tokens = tokenize(text);
@@ -147,7 +148,7 @@ function indexOver(
   const df = new Map<string, number>();
   // How often a word is used in the sentences, or (for words only headings use) in the questions they answer.
   for (const t of postings.data.terms) {
-    const d = postings.docFreq(t, 0) || postings.docFreq(t, QUESTION_FIELD);
+    const d = postings.docFreq(t, 0) || postings.docFreq(t, HEADING_FIELD);
     if (d) df.set(t, d);
   }
   const n = Math.max(passages.length, 1);

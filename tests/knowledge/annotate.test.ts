@@ -394,3 +394,42 @@ describe('single quotation marks', () => {
     expect(speakerOf("The force's critics")).toBeNull();
   });
 });
+
+describe('reports in the publisher’s own voice', () => {
+  it('reads "We found…" in an inspectorate report as the inspectorate, and PEEL grades as findings', () => {
+    const kb = engineOf({
+      id: 'peel-report',
+      published: '2024-03-07',
+      publisher: 'His Majesty’s Inspectorate of Constabulary and Fire & Rescue Services',
+      body: [
+        'This report sets out our findings from the PEEL inspection of North Wales Police.',
+        'We found that the force gives victims a good service once an investigation is under way.',
+        'Responding to the public: Requires improvement',
+      ].join('\n'),
+    }).kb;
+    const at = (start: string) => kb.passages.find((p) => p.text.startsWith(start));
+    expect(at('We found')).toMatchObject({
+      speakerRole: 'inspectorate',
+      topic: 'finding',
+      forces: ['north-wales'],
+    });
+    expect(at('Responding to the public')?.topic).toBe('finding');
+  });
+
+  it('reads "We remain…" on a force’s own site as the force, but not on a panel’s of the same place', () => {
+    const own = engineOf({
+      id: 'statement',
+      published: '2025-01-23',
+      publisher: 'Lincolnshire Police',
+      body: 'Lincolnshire Police is not in special measures.\nWe remain under the inspectorate’s routine monitoring.',
+    }).kb;
+    expect(own.passages.at(-1)).toMatchObject({ speakerRole: 'force', topic: 'response' });
+    const panel = engineOf({
+      id: 'panel',
+      published: '2025-01-23',
+      publisher: 'Lincolnshire Police and Crime Panel',
+      body: 'Lincolnshire Police is not in special measures.\nWe asked the commissioner about the inspection.',
+    }).kb;
+    expect(panel.passages.at(-1)?.speakerRole).not.toBe('force');
+  });
+});
