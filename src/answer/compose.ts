@@ -2,7 +2,7 @@ import type { KnowledgeBase } from '../knowledge/build.js';
 import { buildKnowledgeBase, passagesAbout } from '../knowledge/build.js';
 import type { Article, Force, Passage, Topic } from '../knowledge/schema.js';
 import { isTypoOf } from '../knowledge/typos.js';
-import { ENGAGE_TERMS, FINDING_WORDS } from '../knowledge/vocabulary.js';
+import { ENGAGE_TERMS, FINDING_WORDS, NEGATED_ENGAGE } from '../knowledge/vocabulary.js';
 import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
 import { buildPassageIndex } from '../search/index.js';
 import { type ParsedQuery, parseQuery } from './intent.js';
@@ -92,15 +92,16 @@ function answerQuery(engine: Engine, covered: Set<string>, raw: string, contextF
     const stranger = person ? null : unknownName(engine, parsed.text);
     if (stranger) return b.abstain(`The knowledge base has nothing from or about ${stranger}.`);
   }
-  // "Why was X put into Engage?" — not "why wasn't it?", which asks about a decision against.
+  // "Why was X put into Engage?", and "why wasn't it?", which asks about a decision against.
   if (
     intent === 'ask' &&
     force &&
     WHY_STAGE.test(parsed.text) &&
-    (ENGAGE_TERMS.test(parsed.text) || ENGAGE_ASKED.test(parsed.text)) &&
-    !/n['’]t\b|\b(?:not|never|didnt|wasnt|hasnt|isnt)\b/i.test(parsed.text)
+    (ENGAGE_TERMS.test(parsed.text) || ENGAGE_ASKED.test(parsed.text))
   ) {
-    const why = whyAnswer(b, force.slug, parsed.text);
+    const why = NEGATED_QUESTION.test(parsed.text)
+      ? whyNotAnswer(b, force.slug)
+      : whyAnswer(b, force.slug, parsed.text);
     if (why) return why;
   }
   if (intent !== 'status' && force && EVENT_WHEN.test(parsed.text)) {
@@ -404,6 +405,26 @@ function whyAnswer(b: AnswerBuilder, force: string, text: string): Answer | null
   for (const p of ranked)
     if (gives(p) || (p.id === event.passages[0]?.id && p.named.includes(force))) b.cite(p);
   return b.done(`Why ${b.forceName} was put into Engage (“special measures”), as reported on ${event.date}:`);
+}
+
+const NEGATED_QUESTION = /n['’]t\b|\b(?:not|never|didnt|wasnt|hasnt|isnt)\b/i;
+/** A decision against Engage: "decided against it", "stopped short of", "will not be placed in special measures". */
+const DECIDED_AGAINST =
+  /\b(?:decided against|decided not to|stopped short of|chose not to|declined to|will not be (?:placed|put)|would not be (?:placed|put)|not to (?:place|put|escalate|move))\b/i;
+
+/**
+ * "Why wasn't X put into special measures?": the sentences reporting the decision against it, those
+ * giving a reason ("…decided against it because the force had taken decisive action") first.
+ */
+function whyNotAnswer(b: AnswerBuilder, force: string): Answer | null {
+  const about = passagesAbout(b.engine.kb, force).filter(
+    (p) => p.speakerRole !== 'force' && (DECIDED_AGAINST.test(p.text) || NEGATED_ENGAGE.test(p.text)),
+  );
+  const because = (p: Passage) => Number(/\b(?:because|as|after|since|given|due to)\b/i.test(p.text));
+  const ranked = [...about].sort((x, y) => because(y) - because(x) || x.position - y.position);
+  if (ranked.length === 0) return null;
+  for (const p of ranked.slice(0, MAX_ASK_CITATIONS)) b.cite(p);
+  return b.done(`Why ${b.forceName} was not put into Engage (“special measures”), as the sources report it:`);
 }
 
 /** "…when X left Engage", "…when it was put into special measures": group 1 an exit, group 2 an entry. */

@@ -340,3 +340,21 @@ describe('what a question asks for', () => {
     expect(engine.answer('What was the decision about West Midlands Police?').answered).toBe(true);
   });
 });
+
+describe('why a force was not put into special measures', () => {
+  it('cites the decision against, the reason first', () => {
+    const eng = engineOf({
+      id: 'humberside',
+      published: '2026-01-29',
+      body: [
+        'Humberside Police will not be placed in special measures, the police watchdog has said.',
+        'HMICFRS said it had considered moving the force into Engage, but had decided against it because the force had “taken decisive action”.',
+        'The chief constable said the force was grateful.',
+      ].join('\n'),
+    });
+    const a = eng.answer('Why was Humberside Police not put into special measures?');
+    expect(a).toMatchObject({ answered: true, force: 'humberside' });
+    expect(a.citations[0]?.text).toMatch(/decided against it because/);
+    expect(a.headline).toMatch(/not put into Engage/);
+  });
+});
