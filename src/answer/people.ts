@@ -24,7 +24,7 @@ const TITLE_BEFORE =
 const cache = new WeakMap<KnowledgeBase, QuotedPerson[]>();
 
 /** Everyone quoted by name in the knowledge base, worked out once per knowledge base. */
-export function quotedPeople(kb: KnowledgeBase): QuotedPerson[] {
+function quotedPeople(kb: KnowledgeBase): QuotedPerson[] {
   const known = cache.get(kb);
   if (known) return known;
   const byName = new Map<string, Passage[]>();
