@@ -2,14 +2,16 @@ import type { KnowledgeBase } from '../knowledge/build.js';
 import { buildKnowledgeBase, passagesAbout } from '../knowledge/build.js';
 import type { Article, Force, Passage, Topic } from '../knowledge/schema.js';
 import { isTypoOf } from '../knowledge/typos.js';
-import { ENGAGE_TERMS, FINDING_WORDS, NEGATED_ENGAGE } from '../knowledge/vocabulary.js';
+import { ENGAGE_TERMS, FINDING_WORDS } from '../knowledge/vocabulary.js';
 import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
 import { buildPassageIndex } from '../search/index.js';
+import { AnswerBuilder, MAX_ASK_CITATIONS, MAX_LIST_CITATIONS } from './builder.js';
 import { type ParsedQuery, parseQuery } from './intent.js';
 import { personAsked, type QuotedPerson } from './people.js';
 import { aboutOtherBody, isFurniture, policingArticles, unknownName } from './scope.js';
 import { buildStatuses, type ForceStatus, statusUntil } from './status.js';
-import type { Answer, Citation, ForceStatusRow, Intent, Source, StatusInfo } from './types.js';
+import type { Answer, ForceStatusRow, StatusInfo } from './types.js';
+import { EVENT_WHEN, eventAnswer, NEGATED_QUESTION, WHY_STAGE, whyAnswer, whyNotAnswer } from './why.js';
 
 /** Everything needed to answer: built once per knowledge version, then read-only. */
 export interface Engine {
@@ -24,17 +26,7 @@ export interface Engine {
 const MIN_COVERAGE = 0.6;
 /** Below `MIN_COVERAGE`, down to this, a sentence answers when it has the question's most telling word. */
 const PARTIAL_COVERAGE = 0.52;
-const MAX_ASK_CITATIONS = 3;
-const MAX_LIST_CITATIONS = 8;
 const MAX_QUERY_CHARS = 500;
-
-const SUGGESTIONS = [
-  '/status <force> — is a force in special measures (Engage)?',
-  '/findings <force> — what inspectors found',
-  '/responses <force> — what the force said',
-  '/forces — every force the knowledge base has evidence on',
-  '/sources — the articles behind the answers',
-];
 
 /**
  * Builds the answer engine from loaded articles and the gazetteer: annotate, index, status timelines.
@@ -361,125 +353,6 @@ function isListWord(engine: Engine, c: Concept): boolean {
   const typed = c.alternatives[0] ?? [];
   return typed.length > 0 && typed.every((t) => terms.has(t));
 }
-const WHY_STAGE = /^\s*(?:why|how come|what (?:led|caused|were the reasons|was the reason))\b/i;
-/** Sentences that give a reason: causes of concern, failings, what inspectors found. */
-const CAUSAL =
-  /\b(?:causes? (?:of|for) concern|because|after|following|due to|over (?:concerns|failings)|failings?|failed|failures?|concerns?|found|revealed|not\b|inadequate|factors?)\b/i;
-
-/**
- * "Why was X put into special measures?": the article that reported the force entering Engage (of the
- * year asked about, if any) and its sentences giving the reasons, the inspectorate's first.
- */
-function whyAnswer(b: AnswerBuilder, force: string, text: string): Answer | null {
-  const { kb } = b.engine;
-  // Articles reporting the entry as news; one recalling it years later explains other things.
-  const events =
-    b.engine.statuses.get(force)?.events.filter((e) => e.stage === 'engage' && e.date === e.reported) ?? [];
-  const year = /\b(?:19|20)\d{2}\b/.exec(text)?.[0];
-  const inYear = year ? events.filter((e) => e.date.startsWith(year)) : [];
-  const pool = inYear.length ? inYear : events;
-  const about = (p: Passage) => p.forces.includes(force) && p.speakerRole !== 'force';
-  const explained = pool.find((e) =>
-    (kb.byArticle.get(e.articleId) ?? []).some((p) => about(p) && p.topic === 'finding'),
-  );
-  const event = explained ?? pool[0];
-  if (!event) return whyFromHistory(b, force);
-  const score = (p: Passage) =>
-    (CAUSAL.test(p.text) ? 2 : 0) +
-    (p.topic === 'finding' ? 1 : 0) +
-    (p.speakerRole === 'inspectorate' ? 1 : 0) +
-    (event.passages[0]?.id === p.id ? 1.5 : 0) -
-    (p.named.length >= 3 ? 2 : 0) -
-    (p.forces[0] !== force ? 2 : 0);
-  const ranked = (kb.byArticle.get(event.articleId) ?? [])
-    .filter((p) => about(p) && (p.topic === 'finding' || p.topic === 'status'))
-    .sort((x, y) => score(y) - score(x) || x.position - y.position)
-    .slice(0, MAX_ASK_CITATIONS);
-  // A list of the forces in Engage says that it is, not why.
-  const gives = (p: Passage) => (CAUSAL.test(p.text) || p.topic === 'finding') && p.named.length < 3;
-  if (!ranked.some(gives))
-    return (
-      whyFromHistory(b, force) ?? b.abstain(`The sources report ${b.forceName} in Engage but do not say why.`)
-    );
-  // The reasons, and the report of the move itself when it names the force; not asides about others.
-  for (const p of ranked)
-    if (gives(p) || (p.id === event.passages[0]?.id && p.named.includes(force))) b.cite(p);
-  return b.done(`Why ${b.forceName} was put into Engage (“special measures”), as reported on ${event.date}:`);
-}
-
-const NEGATED_QUESTION = /n['’]t\b|\b(?:not|never|didnt|wasnt|hasnt|isnt)\b/i;
-/** A decision against Engage: "decided against it", "stopped short of", "will not be placed in special measures". */
-const DECIDED_AGAINST =
-  /\b(?:decided against|decided not to|stopped short of|chose not to|declined to|will not be (?:placed|put)|would not be (?:placed|put)|not to (?:place|put|escalate|move))\b/i;
-
-/**
- * "Why wasn't X put into special measures?": the sentences reporting the decision against it, those
- * giving a reason ("…decided against it because the force had taken decisive action") first.
- */
-function whyNotAnswer(b: AnswerBuilder, force: string): Answer | null {
-  const about = passagesAbout(b.engine.kb, force).filter(
-    (p) => p.speakerRole !== 'force' && (DECIDED_AGAINST.test(p.text) || NEGATED_ENGAGE.test(p.text)),
-  );
-  const because = (p: Passage) => Number(/\b(?:because|as|after|since|given|due to)\b/i.test(p.text));
-  const ranked = [...about].sort((x, y) => because(y) - because(x) || x.position - y.position);
-  if (ranked.length === 0) return null;
-  for (const p of ranked.slice(0, MAX_ASK_CITATIONS)) b.cite(p);
-  return b.done(`Why ${b.forceName} was not put into Engage (“special measures”), as the sources report it:`);
-}
-
-/** "…when X left Engage", "…when it was put into special measures": group 1 an exit, group 2 an entry. */
-const EVENT_WHEN =
-  /\bwhen\b[^?]*?\b(?:(left|leaving|leave|exited|exit|came out|come out|taken out|moved out|returned to|went back to|moved back)|(entered|entering|went into|go into|was put|were put|put into|placed|moved into|escalated))\b[^?]*\b(?:special measures|engage|enhanced monitoring|routine monitoring|scan)\b/i;
-
-/**
- * "What did the inspectorate say when X left Engage?": the sentences of the article that reported that
- * move, from the side asked about (the inspectorate, the force, or anyone when not said).
- */
-function eventAnswer(b: AnswerBuilder, force: string, text: string): Answer | null {
-  const m = EVENT_WHEN.exec(text);
-  if (!m) return null;
-  const stage = m[1] ? 'scan' : 'engage';
-  const event = b.engine.statuses.get(force)?.events.find((e) => e.stage === stage);
-  if (!event) return null;
-  const asked = text.slice(0, m.index);
-  const role = /\b(?:hmic\w*|inspector\w*|watchdog|report|letter)\b/i.test(asked)
-    ? 'inspectorate'
-    : /\b(?:say|said|respond|react)\b/i.test(asked)
-      ? 'force'
-      : null;
-  const passages = (b.engine.kb.byArticle.get(event.articleId) ?? []).filter(
-    (p) => p.forces.includes(force) && (role === null || p.speakerRole === role),
-  );
-  if (passages.length === 0) return null;
-  // Quotes first, then what was reported, in the article's order.
-  const chosen = [...passages]
-    .sort((x, y) => Number(y.speaker !== null) - Number(x.speaker !== null) || x.position - y.position)
-    .slice(0, MAX_ASK_CITATIONS)
-    .sort((x, y) => x.position - y.position);
-  for (const p of chosen) b.cite(p);
-  const who = role === 'inspectorate' ? 'the inspectorate' : role === 'force' ? b.forceName : 'the sources';
-  const move = stage === 'scan' ? 'left' : 'entered';
-  return b.done(`What ${who} said when ${b.forceName} ${move} Engage, as reported on ${event.date}:`);
-}
-
-/**
- * "Why was TVP put in Engage in the first place?" when only a later article recalls the entry ("it was put
- * into Engage in 2022 over the way it answered calls"): the sentences that recall it with a reason.
- */
-function whyFromHistory(b: AnswerBuilder, force: string): Answer | null {
-  const date = (p: Passage) => b.engine.kb.articles.get(p.articleId)?.published ?? '';
-  const recalled = passagesAbout(b.engine.kb, force)
-    .filter((p) => p.speakerRole !== 'force' && ENGAGE_TERMS.test(p.text) && CAUSAL.test(p.text))
-    .sort(
-      (x, y) =>
-        Number(y.named.includes(force)) - Number(x.named.includes(force)) || date(y).localeCompare(date(x)),
-    )
-    .slice(0, MAX_ASK_CITATIONS);
-  if (recalled.length === 0) return null;
-  for (const p of recalled) b.cite(p);
-  return b.done(`Why ${b.forceName} was put into Engage (“special measures”), as the sources recall it:`);
-}
-
 interface ListOptions {
   /** Years the question names: articles published then come first. */
   years?: readonly string[];
@@ -702,100 +575,4 @@ function sourcesAnswer(b: AnswerBuilder): Answer {
   });
   if (metas.length === 0) return b.abstain('The knowledge base has no articles yet.');
   return b.done(`${metas.length} ${metas.length === 1 ? 'article' : 'articles'}, newest first:`);
-}
-
-/** Collects citations and sources as an answer is put together, numbering them in the order shown. */
-class AnswerBuilder {
-  intent: Intent;
-  force: string | null;
-  forceName: string | null;
-  citations: Citation[] = [];
-  sources: Source[] = [];
-  statuses: ForceStatusRow[] | null = null;
-  private readonly byPassage = new Map<string, number>();
-
-  constructor(
-    readonly engine: Engine,
-    readonly query: string,
-    readonly parsed: ParsedQuery,
-  ) {
-    this.intent = parsed.intent;
-    this.force = parsed.force?.slug ?? null;
-    this.forceName = parsed.force ? (engine.kb.gazetteer.bySlug(parsed.force.slug)?.name ?? null) : null;
-  }
-
-  /** The force the answer turned out to be about, when the question did not name one. */
-  setForce(slug: string | null): void {
-    this.force = slug;
-    this.forceName = slug ? (this.engine.kb.gazetteer.bySlug(slug)?.name ?? null) : null;
-  }
-
-  /** Adds a passage (once) and returns its citation number. */
-  cite(p: Passage): number {
-    const seen = this.byPassage.get(p.id);
-    if (seen) return seen;
-    const meta = this.engine.kb.articles.get(p.articleId);
-    let source = this.sources.findIndex((s) => s.articleId === p.articleId);
-    if (source < 0 && meta) {
-      source = this.sources.length;
-      this.sources.push({
-        articleId: meta.id,
-        title: meta.title,
-        publisher: meta.publisher,
-        published: meta.published,
-        url: meta.url ?? null,
-      });
-    }
-    const n = this.citations.length + 1;
-    this.citations.push({
-      n,
-      text: p.text,
-      articleId: p.articleId,
-      title: meta?.title ?? p.articleId,
-      publisher: meta?.publisher ?? '',
-      published: meta?.published ?? '',
-      url: meta?.url ?? null,
-      passageId: p.id,
-      speaker: p.speaker,
-      speakerRole: p.speakerRole,
-      topic: p.topic,
-      source,
-    });
-    this.byPassage.set(p.id, n);
-    return n;
-  }
-
-  private answer(
-    answered: boolean,
-    headline: string,
-    status: StatusInfo | null,
-    suggestions: string[] = [],
-  ): Answer {
-    return {
-      query: this.query,
-      intent: this.intent,
-      force: this.force,
-      forceName: this.forceName,
-      answered,
-      headline,
-      status,
-      statuses: this.statuses,
-      citations: answered ? this.citations : [],
-      sources: answered ? this.sources : [],
-      suggestions,
-    };
-  }
-
-  done(headline: string): Answer {
-    return this.answer(true, headline, null);
-  }
-
-  /** A status answer; an unknown stage counts as answered only when sources were still cited. */
-  status(info: StatusInfo, headline: string, answered = info.stage !== 'unknown'): Answer {
-    return this.answer(answered, headline, info, answered ? [] : SUGGESTIONS);
-  }
-
-  abstain(headline: string): Answer {
-    return this.answer(false, headline, null, SUGGESTIONS);
-  }
 }
