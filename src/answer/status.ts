@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/build.js';
 import type { Passage } from '../knowledge/schema.js';
 import {
+  COMPARED_WITH,
   ENGAGE_STATE,
   EXIT_TERMS,
   NEGATED_ENGAGE,
@@ -238,7 +239,7 @@ export function buildStatuses(kb: KnowledgeBase): Map<string, ForceStatus> {
  * force in special measures". ("Forces in Engage include X" lists some, not all.)
  */
 const ROSTER =
-  /\bforces (?:are|remain) (?:currently |now |still )?(?:in|under)\b|\bforces? (?:currently |now |still |presently )?(?:in|under)\b[^.;]{0,50}?\b(?:are|is)\b|\b(?:are|is) (?:now |currently )?the (?:only |other )?(?:two |three |four |five )?(?:police )?forces? (?:currently |now |still )?(?:in|under)\b/i;
+  /\bjoins?\b[^.;]{0,120}?\bin (?:the )?(?:inspectorate['’]s )?[“"']?(?:special measures|engage)|\bremains? in (?:the )?[“"']?(?:special measures|engage)[”"']?(?: process)? (?:alongside|along with)\b|\bforces (?:are|remain) (?:currently |now |still )?(?:in|under)\b|\bforces? (?:currently |now |still |presently )?(?:in|under)\b[^.;]{0,50}?\b(?:are|is)\b|\b(?:are|is) (?:now |currently )?the (?:only |other )?(?:two |three |four |five )?(?:police )?forces? (?:currently |now |still )?(?:in|under)\b/i;
 
 /** Words by which a sentence that names no force points at the one in focus. */
 const REFERS =
@@ -251,6 +252,9 @@ const REFERS =
  */
 function evidenceForces(p: Passage): string[] {
   const implied = p.forces.filter((f) => !p.named.includes(f));
+  // "Unlike X and Y, which are in Engage, the force will remain under routine monitoring": the stage is
+  // the subject's, not the compared forces'.
+  if (COMPARED_WITH.test(p.text)) return implied;
   if (implied.length === 0 || REFERS.test(p.text) || p.speakerRole === 'force') return p.forces;
   return p.named;
 }

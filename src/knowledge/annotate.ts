@@ -1,6 +1,7 @@
 import type { ForceMention, Gazetteer } from './gazetteer.js';
 import type { Passage, SpeakerRole, Topic } from './schema.js';
 import {
+  COMPARED_WITH,
   ENGAGE_TERMS,
   FINDING_WORDS,
   FORCE_WORDS,
@@ -165,7 +166,8 @@ export function annotateArticle(
         : anticipating && !SINGULAR_REFERENCE.test(s.text) && speaker?.role !== 'force'
           ? []
           : attributeForces(s.text, names, speaker, focus);
-    if (names.length > 0 && !SUBJECT_ANAPHORA.test(s.text)) focus = names[0] ?? focus;
+    if (names.length > 0 && !SUBJECT_ANAPHORA.test(s.text) && !COMPARED_WITH.test(s.text))
+      focus = names[0] ?? focus;
     else if (names.length === 0 && speaker?.force && speaker.role === 'force') focus = speaker.force;
 
     // A paragraph opens its own quotes: a continuing quote re-opens with a quote mark.
@@ -253,7 +255,8 @@ function attributeForces(
     if (GENERIC_FORCES.test(text) && !SINGULAR_REFERENCE.test(text) && speaker?.role !== 'force') return [];
     return [implied];
   }
-  if (implied && !names.includes(implied) && SUBJECT_ANAPHORA.test(text)) return [implied, ...names];
+  if (implied && !names.includes(implied) && (SUBJECT_ANAPHORA.test(text) || COMPARED_WITH.test(text)))
+    return [implied, ...names];
   return names;
 }
 

@@ -176,3 +176,10 @@ export const TITLE_WORDS = new Set(
     'however',
   ].map((w) => w.toLowerCase()),
 );
+
+/**
+ * "Unlike neighbouring Leicestershire and Nottinghamshire, which are both in Engage, the force will remain
+ * under routine monitoring": the forces named in the comparison are not the sentence's subject.
+ */
+export const COMPARED_WITH =
+  /^\s*(?:unlike|like|as with|as for|compared (?:with|to)|in contrast to)\b[^.]*?,\s*(?:the (?:[\p{L}’'-]+ ){0,3}(?:force|constabulary|service)|it)\b/iu;

@@ -203,6 +203,26 @@ describe('status timeline', () => {
     expect(eng.answer('/status cleveland').status?.note).toMatch(/2024-06-01/);
   });
 
+  it.each([
+    'City of London Police joins Kent Police and Essex Police in the engage process.',
+    'Kent Police remains in Engage alongside Essex Police.',
+  ])('takes "joins X and Y in Engage" and "remains in Engage alongside Y" as rosters: %s', (body) => {
+    const a = engineOf(entry, { id: 'companions', published: '2024-06-01', body }).answer(
+      '/status cleveland',
+    );
+    expect(a.status?.note).toMatch(/2024-06-01/);
+  });
+
+  it('gives the stage of "unlike X and Y, which are in Engage, the force will remain…" to the force', () => {
+    const body = [
+      'Derbyshire Constabulary has been rated good by inspectors.',
+      'Unlike neighbouring Leicestershire and Nottinghamshire, which are both in Engage, the force will remain under routine monitoring.',
+    ].join('\n');
+    const eng = engineOf({ id: 'unlike', published: '2026-09-24', body });
+    expect(eng.answer('/status derbyshire').status?.stage).toBe('scan');
+    expect(eng.answer('/status leicestershire').status?.stage).not.toBe('scan');
+  });
+
   it('does not take a partial list ("include") as a roster', () => {
     const body = 'Forces in special measures include Kent Police and Essex Police.';
     const a = engineOf(entry, { id: 'partial', published: '2024-06-01', body }).answer('/status cleveland');
