@@ -172,7 +172,8 @@ function topicHint(text: string): Topic | null {
     !/\b(?:hmic|inspector|watchdog|report|letter)/i.test(text)
   )
     return 'response';
-  if (/\bwhat (?:has|have|is|are|was|were)\b[^?]*\b(?:done|doing|do)\b/i.test(text)) return 'response';
+  // "What has the Met done to improve?" is answered by the force and by inspectors who saw it: no hint.
+  if (/\bwhat (?:has|have|is|are|was|were)\b[^?]*\b(?:done|doing|do)\b/i.test(text)) return null;
   if (/\b(?:find|found|findings|report|inspectors?|concerns?|failings?)\b/i.test(text)) return 'finding';
   if (/\b(?:special measures|engage|monitoring)\b/i.test(text)) return 'status';
   return null;

@@ -34,6 +34,8 @@ const QUANTITY_QUESTION =
  */
 const STATUS_SHAPE =
   /^(?:(?:so|and|but|ok|okay|hi|hey)[,\s]+)?(?:(?:is|are|was|were|has|have|had|did|does|do|will|would|can|could|remind me if)\b|when\b|since when\b|how long\b|(?:what|which) (?:date|day|month|year)\b|(?:what|which)(?:'s| is| was)? (?:the )?(?:stage|status|monitoring)\b|status\b|stage\b|(?!(?:what|why|how|who|where|which|tell|list|show|explain|describe|give)\b))/i;
+/** "When does the commissioner want the force out of Engage?" asks about someone's aim, not the stage. */
+const INTENTION = /\b(?:wants?|expects?|hopes?|plans?|aims?|targets?|intends?|predicts?)\b/i;
 const SOURCES = /\b(?:sources|which articles|what articles|your articles|what do you know|knowledge base)\b/i;
 const SAY_WORDS =
   /\b(?:say|said|says|tell|told|respond(?:ed|s)?|response|react(?:ed|ion)?|reply|replied|comment(?:ed)?|think|admit(?:s|ted)?|accept(?:s|ed)?|acknowledg\w*|concede[sd]?|den(?:y|ies|ied)|dispute[sd]?|(?:dis)?agree[sd]?)\b/i;
@@ -78,7 +80,14 @@ export function parseQuery(
   if (!found && LIST_FORCES.test(q) && STAGE_WORDS.test(q) && !NOT_A_LIST.test(q))
     return { ...base, intent: 'forces', force: null };
   if (!found && SOURCES.test(q)) return { ...base, intent: 'sources', force: null };
-  if (force && STAGE_WORDS.test(q) && STATUS_SHAPE.test(q) && !SAY_WORDS.test(q) && !FIND_WORDS.test(q))
+  if (
+    force &&
+    STAGE_WORDS.test(q) &&
+    STATUS_SHAPE.test(q) &&
+    !SAY_WORDS.test(q) &&
+    !FIND_WORDS.test(q) &&
+    !INTENTION.test(q)
+  )
     return { ...base, intent: 'status' };
   // "What did inspectors say about X?", "what did the HMIC letter to the Met say?": what they found.
   if (force && INSPECTORATE_SAYS.test(q)) return { ...base, intent: 'findings' };

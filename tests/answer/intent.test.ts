@@ -44,6 +44,7 @@ describe('parseQuery', () => {
     ['which forces are in special measures?', 'forces', null],
     ['list every force currently under Engage', 'forces', null],
     ['what date did lincs police get put into engage', 'status', 'lincolnshire'],
+    ['When does the Wiltshire commissioner want the force out of Engage?', 'ask', 'wiltshire'],
     ['who chairs the group that oversees forces in engage?', 'ask', null],
     ['In plain terms, what happens to a force that goes into special measures?', 'ask', null],
     ['How much extra cash did Merseyside’s commissioner find for victims?', 'ask', 'merseyside'],
