@@ -41,7 +41,8 @@ export interface Gazetteer {
  * - "Met" and "the Met" are contextual: the bare word is the force only after "the", before "Police"/"'s" or
  *   before a police word ("officers", "commissioner"…), and never before "Office", "Gala", "Opera"….
  * - City aliases always carry "police" ("Birmingham police"), so a place alone never names a force in a
- *   question; resolve(), which is asked for a force, also accepts the city without "police".
+ *   question ("police in Birmingham", "Birmingham's force" do); resolve(), which is asked for a force,
+ *   also accepts the city without "police".
  */
 
 /** Words that say "police" rather than where: they alone never identify a force. */
@@ -165,7 +166,8 @@ const NOT_TYPOS = new Set<string>([
 
 const SPACE_GAP = /^\s+$/u;
 const TEXT_GAP = /^\s*-?\s*$/u;
-const QUESTION_GAP = /^[\s\-_]*$/u;
+/** Between a question's words: spaces, hyphens, underscores, and the apostrophe of "Swindon's force". */
+const QUESTION_GAP = /^[\s\-_'’]*$/u;
 const APOSTROPHE_GAP = /^['’]$/u;
 const SENTENCE_BREAK = /[.!?:;"“”‘(\n]/u;
 
@@ -364,7 +366,14 @@ export function createGazetteer(forces: readonly Force[]): Gazetteer {
     };
     add(f.name, 'name', true, true);
     add(f.slug, 'slug', false, true);
-    for (const a of f.aliases) add(a, 'alias', a !== a.toLowerCase(), false);
+    for (const a of f.aliases) {
+      add(a, 'alias', a !== a.toLowerCase(), false);
+      // Question phrasings only: not keys for autocomplete ("police in" must not suggest every force).
+      for (const v of cityVariants(a)) {
+        const e = makeEntry(f.slug, v, 'alias');
+        if (e) questionEntries.push(e);
+      }
+    }
     if (f.kind === 'territorial') {
       // "Avon and Somerset Constabulary" → "Avon and Somerset": users drop the police word.
       const words = tokenize(f.name).map((t) => t.text);
@@ -681,6 +690,30 @@ export function createGazetteer(forces: readonly Force[]): Gazetteer {
     findInQuestion,
     suggest,
   };
+}
+
+/** How a question names a city's police besides "<City> police" (question-only; never in article text). */
+const CITY_SUFFIXES = ['force', 'police force', 'officers', 'cops', 'constabulary', 's force', 's police'];
+const CITY_PREFIXES = [
+  'police in',
+  'police force in',
+  'force in',
+  'police for',
+  'force covering',
+  'police covering',
+];
+
+/**
+ * "Swindon police" → "Swindon's force", "police in Swindon", "the force covering Swindon": a city alias
+ * names the force in a question however the police word is placed. A city alone still names nothing.
+ *
+ * @example cityVariants('Swindon police') // ['Swindon force', …, 'Swindon s force', 'police in Swindon', …]
+ */
+function cityVariants(alias: string): string[] {
+  const m = /^(\p{Lu}[\p{L}\s'-]*?)\s+police$/u.exec(alias);
+  const city = m?.[1];
+  if (!city || tokenize(city).some((t) => POLICE_WORDS.has(t.lower) || STOP_WORDS.has(t.lower))) return [];
+  return [...CITY_SUFFIXES.map((w) => `${city} ${w}`), ...CITY_PREFIXES.map((w) => `${w} ${city}`)];
 }
 
 function round2(x: number): number {

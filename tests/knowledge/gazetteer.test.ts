@@ -373,6 +373,28 @@ describe('findInQuestion', () => {
     expect(g.findInQuestion(q)).toEqual([]);
   });
 
+  it.each([
+    ["Who is the chief constable in Swindon's force?", 'wiltshire'],
+    ['is the police force in Birmingham in special measures', 'west-midlands'],
+    ['what are the police in Swindon doing about 999 calls', 'wiltshire'],
+    ['how are leeds officers coping', 'west-yorkshire'],
+    ['what did the force covering Brighton say', 'sussex'],
+  ])("names a city's force however the police word is placed: %j", (q, slug) => {
+    expect(questionSlugs(q)).toEqual([slug]);
+  });
+
+  it.each(['I moved to Swindon last year', 'police in new york', 'what is the weather in birmingham'])(
+    'a city alone names no force: %j',
+    (q) => {
+      expect(g.findInQuestion(q)).toEqual([]);
+    },
+  );
+
+  it('city phrasings are not autocomplete keys', () => {
+    expect(g.suggest('police in').map((f) => f.slug)).not.toContain('wiltshire');
+    expect(g.suggest('force')).toEqual([]);
+  });
+
   it('ranks exact matches before typos and reports each force once', () => {
     expect(g.findInQuestion('wilthsire and kent and kent police')).toEqual([
       { slug: 'kent', score: 1, via: 'name', span: { start: 23, end: 34 } },
