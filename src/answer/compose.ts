@@ -487,11 +487,12 @@ function statusAnswer(b: AnswerBuilder, force: string): Answer {
     note = `A newer article (${src?.publisher ?? 'unknown'}, ${st.omittedBy.date}) lists forces in Engage without ${name} [${n}]; it may have left Engage since ${st.asOf}.`;
   }
   const [is, has] = until ? ['was', 'had'] : ['is', 'having'];
+  // "having left Engage" only when the sources put it there: inspected and kept in Scan is not leaving.
+  const left = st.events.some((e) => e.stage === 'engage') ? `, ${has} left Engage` : '';
   const stageText =
     (st.stage === 'engage'
       ? `${is} in Engage (“special measures”)`
-      : `${is} in Scan (routine monitoring), ${has} left Engage`) +
-    (until ? ` at the end of ${until.slice(0, 4)}` : '');
+      : `${is} in Scan (routine monitoring)${left}`) + (until ? ` at the end of ${until.slice(0, 4)}` : '');
   const since = st.since && st.since !== st.asOf ? `, reported since ${st.since}` : '';
   // History recalled by a later article ("moved out of Engage in June 2021") is dated to the time recalled.
   const asOf =

@@ -109,14 +109,16 @@ export function annotateArticle(
         .map((m) => m.slug),
     ),
   );
-  let focus: string | null = named.find((n) => n.length > 0)?.[0] ?? null;
+  // A force's own statement is about that force from its first line ("We have been placed into Engage").
+  const own = voice?.role === 'force' ? voice.force : null;
+  let focus: string | null = own ?? named.find((n) => n.length > 0)?.[0] ?? null;
   for (const line of asides) rememberTitledPeople(line, focus, gazetteer, people);
   let lastSpeaker: Speaker | null = null;
   /** People in the order last spoken of, most recent first: who "he" or "she" may be. */
   const recent: Speaker[] = [];
   let quoteOpen = false;
   /** Forces named so far, for "neither force", "both forces". */
-  const seen: string[] = [];
+  const seen: string[] = own ? [own] : [];
   let prevParagraph = -1;
   /** The line introducing a list ("The report found:"), while its items follow. */
   let list: { speaker: Speaker | null; topic: Topic; text: string } | null = null;
@@ -307,6 +309,9 @@ const LEADING_PHRASE = /^(?:\p{L}+ing|in|on|at|after|asked|writing|speaking|resp
 const TITLED_PERSON =
   /\b(HM (?:Chief )?Inspector of Constabulary|(?:Deputy |Assistant |Temporary |Acting )?Chief Constable|(?:Deputy |Assistant )?Commissioner|(?:Police(?:,)? (?:Fire )?and Crime )?Commissioner|(?:Chief )?Superintendent),?\s+(\p{Lu}[\p{L}’'-]+(?:\s+\p{Lu}[\p{L}’'-]+){1,2})\b/gu;
 
+/** A lower-case word that reads as a clause's main verb: "reviewed", "follows", "took". */
+const ACTIVE_VERB =
+  /^(?:\p{Ll}{3,}ed|follows|comes|came|took|takes|made|makes|saw|sees|gave|gives|spent|spoke)$/u;
 const CONJUNCTION = '(?:after|before|because|when|since|while|although|though|once|until|as|so)';
 
 /**
@@ -317,8 +322,34 @@ const CONJUNCTION = '(?:after|before|because|when|since|while|although|though|on
  */
 function cleanLeadSpeaker(raw: string): string | undefined {
   let who = raw;
+  // "Inspectors reviewed 130 files and found…": the subject of both verbs, before the first.
+  // ("…has been rated outstanding but told…" is a passive: nobody is named.)
+  if (/\s(?:and|but)$/.test(who)) {
+    const words = who.split(/\s+/);
+    const verb = words.findIndex((w, i) => i > 0 && ACTIVE_VERB.test(w));
+    if (verb <= 0 || /^(?:is|was|are|were|has|have|had|been|be)$/i.test(words[verb - 1] ?? ''))
+      return undefined;
+    return cleanLeadSpeaker(
+      words
+        .slice(0, verb)
+        .join(' ')
+        .replace(/\s+(?:also|later|then|previously)$/i, ''),
+    );
+  }
   const clause =
     /,?\s(?:informing|telling|that|which|who|whose|published|released|issued|sent|seen|obtained)\b/.exec(who);
+  if (clause && /^,?\swhich$/.test(clause[0])) {
+    // "…a new records system, which inspectors said…": the speaker is the relative clause's subject.
+    // ("The force, which polices the county, said…" closes its clause with a comma: the force speaks.)
+    const inner = who.slice(clause.index + clause[0].length).trim();
+    if (inner && !inner.endsWith(',')) return cleanLeadSpeaker(inner);
+    // "The decision follows an inspection of our standards, which found…": what found is the noun
+    // phrase the clause hangs on, the object of the sentence's verb, when it is an inspection or report.
+    const words = who.slice(0, clause.index).split(/\s+/);
+    const verb = words.findIndex((w, i) => i > 0 && ACTIVE_VERB.test(w));
+    const object = verb > 0 ? words.slice(verb + 1).join(' ') : '';
+    if (object && INSPECTORATE_WORDS.test(object)) return cleanLeadSpeaker(object);
+  }
   if (clause && clause.index > 0) who = who.slice(0, clause.index);
   who = who.split(new RegExp(`\\s${CONJUNCTION}\\s`, 'i')).pop() ?? who;
   who = who.replace(new RegExp(`^${CONJUNCTION}\\s+`, 'i'), '').replace(/[,\s]+$/, '');

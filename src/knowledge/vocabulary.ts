@@ -37,7 +37,7 @@ export const EXIT_TERMS = new RegExp(
     String.raw`\b(?:lifted|ended|removed|scrapped|dropped|withdrawn|withdrew|lifts|ends|removes)\s+${DET}${TERM}`,
     String.raw`\b(?:no longer|not|never been|not been)\s+(?:in|under|subject to|part of)\s+${DET}${TERM}`,
     String.raw`\bno longer\s+(?:needs?|requires?|needed|required)\b[^.;]{0,40}?${TERM}`,
-    String.raw`\b(?:exit(?:s|ed|ing)?|leaves?|left|leaving)\s+${DET}${TERM}`,
+    String.raw`\b(?:exit(?:s|ed|ing)?|leaves?|left|leaving)\s+${DET}(?:${TERM}|(?:engage |monitoring )?process\b)`,
     String.raw`\b(?:back|returned|returns|return|returning|moved|moves|move|moving|downgraded|stepped down)\s+(?:back\s+)?(?:in)?to\s+${DET}${ROUTINE}`,
     String.raw`\bspecial measures\s+(?:status\s+)?(?:has|have|had)?\s*(?:been\s+)?(?:lifted|removed|ended)`,
     String.raw`\bfrom\s+${DET}${TERM}\s+(?:back\s+)?(?:in)?to\s+${DET}${ROUTINE}`,
@@ -68,6 +68,11 @@ export const SPECULATIVE_TERMS =
 export const NEGATED_ENGAGE = new RegExp(
   [
     String.raw`\b(?:not|never|neither|nor|no)\b(?:\s+(?:yet|been|be|being|was|were|has|have|had|force|forces|of them|of the forces))*\s+(?:(?:put|placed|moved|escalated|entered)\s+(?:(?:us|it|them|the force|\p{Lu}[\p{L}-]+(?: \p{Lu}[\p{L}-]+)?(?: police| constabulary)?)\s+)?(?:in|into|under)\s+(?:the\s+)?|in\s+(?:the\s+)?|under\s+(?:the\s+)?)?[“"‘']?(?:special measures|engage|enhanced monitoring)\b`,
+    // "does not need to be placed into special measures", "will not be put into Engage": a few words
+    // between the negation and the placing, none of them starting a new clause ("did not improve and was").
+    String.raw`\b(?:not|never|no need)\b(?:\s+(?!and\b|but\b|so\b|then\b|after\b|because\b)[\p{L}’']+){0,5}?\s+(?:put|placed|placing|moved|moving|escalated|entered)\s+(?:(?:us|it|them|the force)\s+)?(?:in|into|under)\s+${DET}${TERM}`,
+    // "leaves the North East without a force in Engage": nobody there is.
+    String.raw`\bwithout\s+(?:a|any)\s+(?:single\s+)?(?:force|forces)\s+(?:in|under)\s+${DET}${TERM}`,
     String.raw`\b(?:stopped short of|decided against|declined to|chose not to|refrained from)\s+(?:placing|putting|moving|escalating|place|put|move|escalate)\b[^.;]{0,60}\b(?:special measures|engage|enhanced monitoring)\b`,
   ].join('|'),
   'iu',

@@ -65,6 +65,12 @@ describe('stageOf', () => {
     ['The watchdog has ended its enhanced monitoring of Kent Police.', 'scan'],
     ['Kent Police has been stood down from enhanced monitoring.', 'scan'],
     ['Inspectors said it no longer needed enhanced monitoring.', 'scan'],
+    // Denials with words between the negation and the placing.
+    ['Inspectors have decided the force does not need to be placed into special measures.', 'scan'],
+    ['Kent Police will not be put into Engage, the watchdog said.', 'scan'],
+    ['The force did not improve and was placed into special measures.', 'engage'],
+    ['Cleveland Police has left the Engage process.', 'scan'],
+    ['Cleveland Police has left the process.', 'scan'],
   ])('%s → %s', (text, stage) => {
     expect(stageOf(text)).toBe(stage);
   });
@@ -352,5 +358,30 @@ describe('status timeline', () => {
       ['kent', 'engage'],
       ['cleveland', 'scan'],
     ]);
+  });
+});
+
+describe('a force inspected and kept in routine monitoring', () => {
+  it('is in Scan without "having left Engage" it was never in', () => {
+    const answer = engineOf({
+      id: 'kept',
+      published: '2025-07-15',
+      body: 'Kent Police has been told to improve, but inspectors have decided the force does not need to be placed into special measures.',
+    }).answer('/status kent');
+    expect(answer.status?.stage).toBe('scan');
+    expect(answer.headline).toMatch(/^Kent Police is in Scan \(routine monitoring\), as reported/);
+  });
+
+  it('reads "leaves the region without a force in Engage" as nobody there being in it', () => {
+    const answer = engineOf(
+      { id: 'in', published: '2019-09-27', body: 'Cleveland Police has been placed in special measures.' },
+      {
+        id: 'region',
+        published: '2025-11-20',
+        body: 'Durham’s exit leaves the North East without a force in Engage for the first time in years, after Cleveland Police left the process in March 2024.',
+      },
+    ).answer('/status cleveland');
+    expect(answer.status?.stage).toBe('scan');
+    expect(answer.headline).toContain('having left Engage');
   });
 });

@@ -432,4 +432,50 @@ describe('reports in the publisher’s own voice', () => {
     }).kb;
     expect(panel.passages.at(-1)?.speakerRole).not.toBe('force');
   });
+
+  it('reads a force’s own release as about that force before it names itself', () => {
+    const kb = engineOf({
+      id: 'release',
+      published: '2024-10-02',
+      publisher: 'Sussex Police',
+      body: [
+        'We have been placed into the Engage phase of monitoring by HMICFRS.',
+        'The decision follows an inspection of our investigation standards, which found that too many investigations were not properly supervised.',
+        'Inspectors reviewed 130 investigation files and found that 52 did not have a documented investigation plan.',
+        'Chief Constable Rachel Denholm said: “We fully accept the findings.”',
+      ].join('\n'),
+    }).kb;
+    const at = (start: string) => kb.passages.find((p) => p.text.startsWith(start));
+    expect(at('The decision')).toMatchObject({
+      forces: ['sussex'],
+      topic: 'finding',
+      speaker: 'an inspection of our investigation standards',
+    });
+    expect(at('Inspectors reviewed')).toMatchObject({ forces: ['sussex'], speaker: 'Inspectors' });
+  });
+});
+
+describe('who found or said it, in longer sentences', () => {
+  it.each([
+    [
+      'Inspectors also criticised the way the force used stop and search, and said it could not show the power was used fairly.',
+      'Inspectors',
+    ],
+    [
+      'The report blamed a new records system introduced by the force, which inspectors said had left staff unable to see information.',
+      'inspectors',
+    ],
+    ['The force, which polices the county, said it accepted the findings.', 'Kent Police'],
+    [
+      'Kent Police has been rated outstanding for the way it treats the public but told it must respond more quickly.',
+      null,
+    ],
+  ])('%s → %s', (sentence, speaker) => {
+    const kb = engineOf({
+      id: 'who',
+      published: '2024-01-01',
+      body: `Kent Police was inspected.\n${sentence}`,
+    }).kb;
+    expect(kb.passages.at(-1)?.speaker ?? null).toBe(speaker);
+  });
 });
