@@ -6,7 +6,7 @@ import { ENGAGE_TERMS, FINDING_WORDS } from '../knowledge/vocabulary.js';
 import type { Concept, PassageIndex, SearchHit } from '../search/index.js';
 import { buildPassageIndex } from '../search/index.js';
 import { AnswerBuilder, MAX_ASK_CITATIONS, MAX_LIST_CITATIONS } from './builder.js';
-import { type ParsedQuery, parseQuery } from './intent.js';
+import { mainClause, type ParsedQuery, parseQuery } from './intent.js';
 import { personAsked, type QuotedPerson } from './people.js';
 import { aboutOtherBody, isFurniture, policingArticles, unknownName } from './scope.js';
 import { buildStatuses, type ForceStatus, statusUntil } from './status.js';
@@ -142,6 +142,9 @@ function stripControl(s: string): string {
 function contentConcepts(engine: Engine, parsed: ParsedQuery): Concept[] {
   const { gazetteer } = engine.kb;
   let text = parsed.text;
+  // "Before it went into Engage, …": the time clause is not what is asked about (the force may be named there).
+  const main = mainClause(text);
+  if (main !== text) text = `${' '.repeat(text.length - main.length)}${main}`;
   // The force as the user typed it ("wiltshre police") is not something to search for.
   const typed = parsed.force?.span;
   if (typed && parsed.text.slice(typed.start, typed.end).length > 0)
@@ -191,6 +194,12 @@ const SAY_QUESTION =
 /** "How long…", "how fast…", "what share of…": questions answered by a number; group 1 or 2 is the measure word. */
 const QUANTITY =
   /\bhow (fast|quickly|long|many|much|often|soon|far|big|large|high|low|slow|slowly)\b|\bwhat (share|proportion|percentage|per cent|percent|number|fraction|rate|amount|level)\b/i;
+/** "What is X doing to tackle…", "what has X done about…": group 1 is the purpose, not a topic. */
+const DOING =
+  /\bwhat\s+(?:is|are|has|have|was|were|will)\b[^?]*?\b(?:doing|done|do)\b(?:\s+(?:to\s+(improve|tackle|fix|address|deal with|sort out|solve|put right|turn around|respond to)|about))?/i;
+/** A sentence telling of something done or to be done. */
+const ACTION =
+  /\b(?:introduc(?:e|ed|es|ing)|recruit(?:ed|ing|s)?|appoint(?:ed|ing|s)?|launch(?:ed|es|ing)?|invest(?:ed|ing|s)?|hir(?:e|ed|es|ing)|establish(?:ed|es|ing)?|creat(?:e|ed|es|ing)|doubl(?:e|ed|es|ing)|set(?:ting)? up|brought in|bring(?:ing)? in|mov(?:ed|ing) \d|redeploy\w*|restructur\w*|overhaul\w*)\b|\bnew\s+(?:\p{L}+\s+){0,3}(?:unit|team|system|model|hub|centre|service|officers|staff)\b/iu;
 const NUMBER =
   /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|quarter|third|dozen)s?\b/i;
 
@@ -206,7 +215,13 @@ function askAnswer(
   // "How fast…", "what share…": the measure word is not in the answer, a number is.
   const quantity = QUANTITY.exec(b.parsed.text);
   const measure = quantity ? b.engine.index.analyzer.terms(quantity[1] ?? quantity[2] ?? '') : [];
-  const concepts = asked.filter((c) => !measure.includes(c.label));
+  // "What is X doing to tackle Y?" asks for actions on Y: "tackle" is the question's, not the answer's.
+  const doing = DOING.exec(b.parsed.text);
+  const purpose = doing?.[1] ? b.engine.index.analyzer.terms(doing[1]) : [];
+  const isPurpose = (c: Concept) => (c.alternatives[0] ?? []).every((t) => purpose.includes(t));
+  const concepts = asked.filter(
+    (c) => !measure.includes(c.label) && !(isPurpose(c) && asked.some((o) => !isPurpose(o))),
+  );
   const years = concepts.filter((c) => YEAR_TERM.test(c.label)).map((c) => c.label);
   const words =
     years.length && years.length < concepts.length
@@ -247,6 +262,11 @@ function askAnswer(
       h.coverage = h.coverage * (1 - share) + (hasNumber ? share : 0);
       h.score += hasNumber ? 1.5 : 0;
     }
+    hits.sort((x, y) => y.score - x.score);
+  }
+  if (doing) {
+    // What was done is told as an action: "has recruited", "will introduce a new unit".
+    for (const h of hits) if (ACTION.test(h.passage.text)) h.score += 3;
     hits.sort((x, y) => y.score - x.score);
   }
   if (years.length && words !== concepts) {

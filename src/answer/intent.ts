@@ -83,7 +83,7 @@ export function parseQuery(
   if (
     force &&
     STAGE_WORDS.test(q) &&
-    STATUS_SHAPE.test(q) &&
+    statusShaped(q) &&
     !SAY_WORDS.test(q) &&
     !FIND_WORDS.test(q) &&
     !INTENTION.test(q)
@@ -95,6 +95,26 @@ export function parseQuery(
   if (force && FIND_WORDS.test(q) && !SAY_WORDS.test(q) && !QUANTITY_QUESTION.test(q))
     return { ...base, intent: 'findings' };
   return { ...base, intent: 'ask' };
+}
+
+/** "Before it went into Engage, what share of calls…": a leading time clause, then the question itself. */
+const LEADING_CLAUSE =
+  /^\s*(?:before|after|since|following|despite|although|though|while|given)\b[^,?]*,\s*/i;
+/** "What's the latest on X, are they still in special measures?": a yes/no stage question after a comma. */
+const LATER_STATUS_CLAUSE =
+  /[,;:?—–]\s*(?:and\s+)?(?:is|are|has|have|was|were|will)\b[^,;?]*\b(?:special measures|engage|enhanced (?:level of )?monitoring|routine monitoring|scan)\b/i;
+
+/**
+ * The question without a leading time clause, which says when, not what: "Before it went into Engage,
+ * what share of calls were answered late?" asks about calls.
+ */
+export function mainClause(q: string): string {
+  return q.replace(LEADING_CLAUSE, '');
+}
+
+/** Whether a question asks for the stage, judged on its main clause or a stage question after a comma. */
+function statusShaped(q: string): boolean {
+  return STATUS_SHAPE.test(mainClause(q)) || LATER_STATUS_CLAUSE.test(q);
 }
 
 /** "status gloucestershire" is a command; "status of the met?" reads as one too; "sources say…" is not. */

@@ -174,6 +174,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   // Everyday words for what articles say formally.
   ['emergency calls', 'emergency line', 'emergency number', '999 calls', '999'],
   ['non-emergency calls', 'non-emergency line', 'non-emergency number', 'non-emergency', '101 calls', '101'],
+  ['answer', 'answered', 'answering', 'pick up', 'picked up', 'picks up', 'picking up'],
   ['wait', 'waiting', 'waited', 'hold', 'queue', 'delay', 'delays', 'hanging'],
   ['sacked', 'sack', 'fired', 'dismissed', 'dismiss'],
   ['extra', 'additional'],

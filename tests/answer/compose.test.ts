@@ -358,3 +358,35 @@ describe('why a force was not put into special measures', () => {
     expect(a.headline).toMatch(/not put into Engage/);
   });
 });
+
+describe('what a force is doing about something', () => {
+  const eng = engineOf({
+    id: 'merseyside-doing',
+    published: '2025-09-18',
+    body: [
+      'Merseyside Police has been placed in special measures after inspectors found investigations were poorly supervised.',
+      '“Victims of crime in Merseyside are entitled to a thorough investigation,” the inspector said.',
+      'Chief Constable Simon Garrity said the force accepted the findings.',
+      'He said the force would introduce a new investigation standards unit and double the number of detective sergeants.',
+      'The inspectorate said the force must improve quickly.',
+    ].join('\n'),
+  });
+
+  it('answers with what was done or will be done, not with the problem restated', () => {
+    const a = eng.answer('What is Merseyside Police doing to improve investigations?');
+    expect(a.answered).toBe(true);
+    expect(a.citations[0]?.text).toMatch(/introduce a new investigation standards unit/);
+  });
+
+  it('still answers when the purpose is all the question says', () => {
+    const a = eng.answer('what is merseyside police doing to improve?');
+    expect(a.citations.map((c) => c.text)).toContain('The inspectorate said the force must improve quickly.');
+  });
+
+  it('reads a leading time clause as when, not what', () => {
+    const a = eng.answer(
+      'After it went into special measures, what did Merseyside Police say about sergeants?',
+    );
+    expect(a.citations[0]?.text).toMatch(/detective sergeants/);
+  });
+});

@@ -50,6 +50,9 @@ describe('parseQuery', () => {
     ['How much extra cash did Merseyside’s commissioner find for victims?', 'ask', 'merseyside'],
     ['list the forces under enhanced monitoring', 'forces', null],
     ['what is the capital of France?', 'ask', null],
+    // A stage question after a comma; a time clause before the question itself.
+    ['what’s the latest on dyfed powys police, are they still in special measures?', 'status', 'dyfed-powys'],
+    ['Before it went into Engage, what share of 999 calls in Kent were answered late?', 'ask', 'kent'],
   ])('reads the question %s', (q, intent, force) => {
     expect(read(q)).toMatchObject({ intent, force });
   });

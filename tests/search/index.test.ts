@@ -12,6 +12,7 @@ const engine = engineOf(
       'HMICFRS does not inspect Police Scotland.',
       'His Majesty’s Inspectorate of Constabulary and Fire & Rescue Services said the force had improved.',
       'Chief Constable Naomi Trent said investigations had been reorganised.',
+      'Only 61% of non-emergency calls in Cheshire were answered within the target time.',
     ].join('\n'),
   },
   {
@@ -27,6 +28,7 @@ describe('search in the words people use', () => {
     ['how long was the caller left hanging on the emergency line?', 'waited 40 minutes on 999'],
     ['how much is the commissioner spending on extra missing persons staff?', 'fund 14 additional posts'],
     ['does hmicfrs inspect the scottish force?', 'does not inspect Police Scotland'],
+    ['are calls to 101 in cheshire picked up promptly?', 'were answered within the target time'],
   ])('%s', (q, expected) => {
     const a = engine.answer(q);
     expect(a.answered, a.headline).toBe(true);
