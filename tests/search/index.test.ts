@@ -13,6 +13,8 @@ const engine = engineOf(
       'His Majesty’s Inspectorate of Constabulary and Fire & Rescue Services said the force had improved.',
       'Chief Constable Naomi Trent said investigations had been reorganised.',
       'Only 61% of non-emergency calls in Cheshire were answered within the target time.',
+      'Response times to priority incidents in Cheshire have fallen from 30 minutes to 12 minutes.',
+      'Inspectors said one in five victims withdrew their support before a charging decision.',
     ].join('\n'),
   },
   {
@@ -29,6 +31,8 @@ describe('search in the words people use', () => {
     ['how much is the commissioner spending on extra missing persons staff?', 'fund 14 additional posts'],
     ['does hmicfrs inspect the scottish force?', 'does not inspect Police Scotland'],
     ['are calls to 101 in cheshire picked up promptly?', 'were answered within the target time'],
+    ['how fast do cheshire officers get to urgent jobs now?', 'priority incidents'],
+    ['how many complainants dropped out before charge?', 'victims withdrew their support'],
   ])('%s', (q, expected) => {
     const a = engine.answer(q);
     expect(a.answered, a.headline).toBe(true);
