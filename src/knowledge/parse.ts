@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { bodyParagraphs } from './paragraphs.js';
 import { type Article, frontMatterSchema } from './schema.js';
 import { isTypoOf, osaDistance } from './typos.js';
 
@@ -24,7 +25,7 @@ const FRONT_MATTER = /^---[ \t]*\n([\s\S]*?)\n---[ \t]*(?:\n|$)/;
 /**
  * Turns the bytes of `articles/<id>.md` into an Article, or into issues naming the file, the field and the
  * fix. Pure: the caller does the reading. Tolerates a BOM and CRLF line endings; the body is kept verbatim
- * (one paragraph per non-blank line).
+ * (one paragraph per line, or hard-wrapped lines joined: see `bodyParagraphs`).
  *
  * @example parseArticleFile('articles/x.md', bytes, { today: '2026-11-23' })
  */
@@ -99,11 +100,13 @@ export function parseArticleFile(file: string, bytes: Uint8Array, opts: { today:
       field: 'published',
       message: `date ${meta.published} is in the future (today is ${opts.today}): use the day the article was published`,
     });
-  const paragraphs = text
-    .slice(fm[0].length)
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0);
+  const { paragraphs, joined } = bodyParagraphs(text.slice(fm[0].length));
+  if (joined > 0)
+    warnings.push({
+      file,
+      severity: 'warning',
+      message: `hard-wrapped text: ${joined} line break${joined === 1 ? '' : 's'} inside sentences read as spaces; check the paragraphs with kb show`,
+    });
   if (paragraphs.length === 0)
     issues.push({ file, severity: 'error', message: 'the article has no text after the front matter' });
   if (issues.length) return { ok: false, issues };

@@ -23,6 +23,21 @@ function errors(text: string | Uint8Array, name = file) {
 }
 
 describe('parseArticleFile', () => {
+  it('reads hard-wrapped text as whole paragraphs, and says so', () => {
+    const wrapped = valid.replace(
+      'Kent Police has been taken out of special measures.',
+      'Kent Police has been taken out of special measures after inspectors found that\nthe force had made sustained improvements to the way it answers 999 calls.',
+    );
+    const r = parseArticleFile(file, enc(wrapped), { today });
+    if (!r.ok) throw new Error('expected the article');
+    expect(r.article.paragraphs[0]).toBe(
+      'Kent Police has been taken out of special measures after inspectors found that the force had made sustained improvements to the way it answers 999 calls.',
+    );
+    expect(r.warnings.map((w) => w.message)).toContainEqual(
+      expect.stringMatching(/^hard-wrapped text: 1 line break/),
+    );
+  });
+
   it('reads front matter and keeps each body line verbatim as a paragraph, skipping blank lines', () => {
     const r = parseArticleFile(file, enc(valid), { today });
     expect(r.ok).toBe(true);
