@@ -47,7 +47,15 @@ export function parseArticleFile(file: string, bytes: Uint8Array, opts: { today:
   }
   if (text.includes('\u0000'))
     return fail('the file contains NUL bytes: it looks binary, not a text article');
-  text = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  // Text pasted from web pages: no-break and other wide spaces read as spaces, a zero-width space between
+  // words as a space, other invisible characters (soft hyphens, joiners) as nothing, so
+  // "special\u00a0measures" and "special\u200bmeasures" are the phrase they show.
+  text = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g, ' ')
+    .replace(/(?<=\S)\u200b(?=\S)/g, ' ')
+    .replace(/[\u00ad\u200b\u200c\u2060\ufeff]/g, '');
 
   const fm = FRONT_MATTER.exec(text);
   if (!fm)

@@ -23,6 +23,16 @@ function errors(text: string | Uint8Array, name = file) {
 }
 
 describe('parseArticleFile', () => {
+  it('reads no-break spaces as spaces and drops zero-width characters pasted from web pages', () => {
+    const pasted = valid
+      .replace('special measures', 'special\u00a0measures')
+      .replace('taken out', 'taken\u200bout')
+      .replace('has been', 'has be\u00aden');
+    const r = parseArticleFile(file, enc(pasted), { today });
+    if (!r.ok) throw new Error('expected the article');
+    expect(r.article.paragraphs[0]).toBe('Kent Police has been taken out of special measures.');
+  });
+
   it('reads hard-wrapped text as whole paragraphs, and says so', () => {
     const wrapped = valid.replace(
       'Kent Police has been taken out of special measures.',
